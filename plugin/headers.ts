@@ -1,0 +1,175 @@
+import {
+  FST_TEMP_RESPONSE_ALREADY_SENT,
+  FST_TEMP_RESPONSE_FORBIDDEN_HEADER,
+  FST_TEMP_RESPONSE_INVALID_HEADER_NAME,
+  FST_TEMP_RESPONSE_INVALID_HEADER_VALUE
+} from './errors.ts'
+import { kSealed } from './symbols.ts'
+
+// RFC 9110 5.6.2: token = 1*tchar
+// tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+const tokenRE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// What node:http validateHeaderValue() refuses (lib/_http_common.js checkInvalidHeaderChar):
+// everything but tab, visible ASCII and obs-text (0x80-0xFF).
+const invalidValueCharRE = /[^\t\x20-\x7e\x80-\xff]/
+// Fetch "normalize": strip leading and trailing HTTP whitespace. CR and LF never get this far.
+const surroundingWhitespaceRE = /^[\t ]+|[\t ]+$/g
+
+/**
+ * Headers that frame the message. Node.js and Fastify compute them from the body,
+ * so a staged value could only contradict the bytes on the wire.
+ */
+const framingHeaders = new Set([
+  'connection', 'content-length', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'
+])
+
+/** Lower-cases and checks a header name; throws a coded error when it is not a token. */
+export function normalizeHeaderName (name: string): string {
+  if (typeof name !== 'string' || !tokenRE.test(name)) {
+    throw new FST_TEMP_RESPONSE_INVALID_HEADER_NAME(JSON.stringify(String(name)))
+  }
+  return name.toLowerCase()
+}
+
+function normalizeHeaderValue (name: string, value: string): string {
+  const text = typeof value === 'string' ? value : String(value)
+  if (invalidValueCharRE.test(text)) {
+    throw new FST_TEMP_RESPONSE_INVALID_HEADER_VALUE(name)
+  }
+  return text.replace(surroundingWhitespaceRE, '')
+}
+
+function normalizeWritableName (name: string): string {
+  const key = normalizeHeaderName(name)
+  if (framingHeaders.has(key)) {
+    throw new FST_TEMP_RESPONSE_FORBIDDEN_HEADER(key)
+  }
+  return key
+}
+
+/**
+ * The staged headers of a temporary response: the Fetch `Headers` API
+ * (https://fetch.spec.whatwg.org/#headers-class), with names case-insensitive,
+ * `Set-Cookie` kept as separate lines, and every write validated at the call.
+ */
+export class TemporaryHeaders implements Headers {
+  /** Lower-case name -> combined value, in insertion order. `set-cookie` is never here. */
+  readonly map = new Map<string, string>()
+  /** Staged `Set-Cookie` lines, in order. */
+  cookies: string[]
+  [kSealed]: boolean
+
+  constructor () {
+    this.cookies = []
+    this[kSealed] = false
+  }
+
+  /**
+   * Appends a value: `Set-Cookie` gets a line of its own, any other header joins
+   * the existing value with `, `.
+   * @example request.response.headers.append('Vary', 'Accept-Language')
+   */
+  append (name: string, value: string): void {
+    this.assertWritable('headers.append()')
+    const key = normalizeWritableName(name)
+    const text = normalizeHeaderValue(key, value)
+    if (key === 'set-cookie') {
+      this.cookies.push(text)
+      return
+    }
+    const existing = this.map.get(key)
+    this.map.set(key, existing === undefined ? text : existing + ', ' + text)
+  }
+
+  /**
+   * Replaces every value of a header (all `Set-Cookie` lines, for `Set-Cookie`).
+   * @example request.response.headers.set('X-Cat-Dog', 'alone in the world')
+   */
+  set (name: string, value: string): void {
+    this.assertWritable('headers.set()')
+    const key = normalizeWritableName(name)
+    const text = normalizeHeaderValue(key, value)
+    if (key === 'set-cookie') {
+      this.cookies = [text]
+    } else {
+      this.map.set(key, text)
+    }
+  }
+
+  /**
+   * Removes a staged header.
+   * @example request.response.headers.delete('Set-Cookie')
+   */
+  delete (name: string): void {
+    this.assertWritable('headers.delete()')
+    const key = normalizeHeaderName(name)
+    if (key === 'set-cookie') {
+      this.cookies = []
+    } else {
+      this.map.delete(key)
+    }
+  }
+
+  /** The combined value of a staged header, or `null`. */
+  get (name: string): string | null {
+    const key = normalizeHeaderName(name)
+    if (key === 'set-cookie') {
+      return this.cookies.length === 0 ? null : this.cookies.join(', ')
+    }
+    return this.map.get(key) ?? null
+  }
+
+  /** The staged `Set-Cookie` lines, one string each. */
+  getSetCookie (): string[] {
+    return this.cookies.slice()
+  }
+
+  /** Whether a header is staged. */
+  has (name: string): boolean {
+    const key = normalizeHeaderName(name)
+    return key === 'set-cookie' ? this.cookies.length !== 0 : this.map.has(key)
+  }
+
+  forEach (callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    for (const [key, value] of this) {
+      callback.call(thisArg, value, key, this)
+    }
+  }
+
+  /** Name/value pairs sorted by name, one pair per `Set-Cookie` line, as Fetch iterates. */
+  * entries (): IterableIterator<[string, string]> {
+    const names = [...this.map.keys()]
+    if (this.cookies.length !== 0) names.push('set-cookie')
+    names.sort()
+    for (const key of names) {
+      if (key === 'set-cookie') {
+        for (const cookie of this.cookies) yield [key, cookie]
+      } else {
+        yield [key, this.map.get(key) as string]
+      }
+    }
+  }
+
+  * keys (): IterableIterator<string> {
+    for (const [key] of this.entries()) yield key
+  }
+
+  * values (): IterableIterator<string> {
+    for (const [, value] of this.entries()) yield value
+  }
+
+  [Symbol.iterator] (): IterableIterator<[string, string]> {
+    return this.entries()
+  }
+
+  get [Symbol.toStringTag] (): string {
+    return 'Headers'
+  }
+
+  /** Throws the coded error for a write after the merge. */
+  assertWritable (call: string): void {
+    if (this[kSealed]) {
+      throw new FST_TEMP_RESPONSE_ALREADY_SENT(call)
+    }
+  }
+}

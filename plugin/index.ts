@@ -1,0 +1,91 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { FST_TEMP_RESPONSE_ALREADY_REGISTERED, FST_TEMP_RESPONSE_INVALID_OPTION } from './errors.ts'
+import { markFailed } from './on-send.ts'
+import type { FastifyTemporaryResponseOptions } from './options.ts'
+import { normalizeOptions } from './options.ts'
+import { registerFormats } from './response-model.ts'
+import { createOnRoute, createOnSend, getHolder, resolveRouteSettings } from './route.ts'
+import { kFailed, kRegistered, kTemporaryResponse } from './symbols.ts'
+import { TemporaryResponse } from './temporary-response.ts'
+
+function getTemporaryResponse (this: FastifyRequest): TemporaryResponse {
+  const request = this as FastifyRequest & { [kTemporaryResponse]: TemporaryResponse | null }
+  return request[kTemporaryResponse] ?? (request[kTemporaryResponse] = new TemporaryResponse())
+}
+
+function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply, _error: unknown, done: () => void): void {
+  const holder = getHolder(request)
+  if (holder !== null) markFailed(holder, reply)
+  done()
+}
+
+async function registerCors (fastify: FastifyInstance, options: object): Promise<void> {
+  let cors
+  try {
+    cors = await import('@fastify/cors')
+  } catch {
+    throw new FST_TEMP_RESPONSE_INVALID_OPTION('options.cors', 'used with @fastify/cors installed (npm install @fastify/cors)', 'it missing')
+  }
+  await fastify.register(cors.default, options)
+}
+
+/**
+ * FastAPI's temporary response for Fastify: hooks and handlers stage headers,
+ * cookies and a status on `request.response`, and the plugin merges them into
+ * whatever the route sends, serialized and validated by its TypeBox response
+ * schema, with the staged names exposed to CORS.
+ * @example
+ * await fastify.register(temporaryResponse, { cors: { origin: 'https://app.example', credentials: true } })
+ * fastify.get('/cats', async (request) => {
+ *   request.response.headers.set('X-Cat-Dog', 'alone in the world')
+ *   return { message: 'Hello World' }
+ * })
+ */
+const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async function fastifyTemporaryResponse (fastify, options) {
+  if (fastify.hasDecorator(kRegistered)) {
+    throw new FST_TEMP_RESPONSE_ALREADY_REGISTERED()
+  }
+  const { cors, route } = normalizeOptions(options)
+  registerFormats()
+  fastify.decorate(kRegistered, true)
+  fastify.decorateRequest(kTemporaryResponse, null)
+  fastify.decorateRequest('response', { getter: getTemporaryResponse })
+  fastify.addHook('onRoute', createOnRoute(route))
+  fastify.addHook('onError', onErrorTemporaryResponse)
+  // Routes get their merge from onRoute; this one serves the 404 handler, which has no route.
+  const mergeNotFound = createOnSend(resolveRouteSettings({ method: 'GET', url: '*' } as never, route))
+  fastify.addHook('onSend', function onSendNotFoundTemporaryResponse (request, reply, payload, done) {
+    const holder = getHolder(request)
+    if (holder === null || !request.is404) {
+      done(null, payload)
+      return
+    }
+    holder[kFailed] = true
+    mergeNotFound.call(this, request, reply, payload, done)
+  })
+  if (cors !== false) await registerCors(fastify, cors)
+}
+
+export const fastifyTemporaryResponse = fp(plugin, {
+  fastify: '5.x',
+  name: 'fastify-temporary-response'
+})
+
+export default fastifyTemporaryResponse
+
+export {
+  FST_TEMP_RESPONSE_ALREADY_REGISTERED,
+  FST_TEMP_RESPONSE_ALREADY_SENT,
+  FST_TEMP_RESPONSE_FORBIDDEN_HEADER,
+  FST_TEMP_RESPONSE_INVALID_COOKIE_NAME,
+  FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION,
+  FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE,
+  FST_TEMP_RESPONSE_INVALID_HEADER_NAME,
+  FST_TEMP_RESPONSE_INVALID_HEADER_VALUE,
+  FST_TEMP_RESPONSE_INVALID_OPTION,
+  FST_TEMP_RESPONSE_INVALID_RESPONSE,
+  FST_TEMP_RESPONSE_INVALID_STATUS_CODE
+} from './errors.ts'
+export { TemporaryResponse } from './temporary-response.ts'
+export type * from './types.ts'

@@ -1,0 +1,163 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { isExposable, mergeTokenList, splitList } from './expose-headers.ts'
+import type { ResolvedRouteOptions } from './options.ts'
+import type { ResponseModel } from './response-model.ts'
+import { findStatusModel } from './response-model.ts'
+import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
+import { kAppliedStatus, kFailed, kHeaders, kSealed, kUndo } from './symbols.ts'
+import type { TemporaryResponse } from './temporary-response.ts'
+import { sealTemporaryResponse } from './temporary-response.ts'
+
+/** What the merge needs to know about a route, resolved once at registration. */
+export interface RouteSettings extends ResolvedRouteOptions {
+  model: ResponseModel | null
+  /** Declared header names that may be exposed, or an empty list. */
+  declaredExposable: readonly string[]
+}
+
+/** The Content-Type values Fastify picks when the reply has none (lib/reply.js). */
+const defaultContentTypes = new Set([
+  'application/json; charset=utf-8',
+  'text/plain; charset=utf-8',
+  'application/octet-stream'
+])
+// RFC 9110 15.3.5, 15.3.6, 15.4.5: no content.
+const noBodyStatuses = new Set([204, 205, 304])
+
+/**
+ * Applies the staged status, unless the reply's own status was set to something
+ * other than 200. It is written to `reply.raw` rather than with `reply.code()`,
+ * so an error later on computes its status as if nothing had been staged.
+ */
+export function applyStagedStatus (holder: TemporaryResponse, reply: FastifyReply): void {
+  const staged = holder.statusCode
+  if (staged === undefined) return
+  const current = reply.raw.statusCode
+  if (current === 200 || current === holder[kAppliedStatus]) {
+    reply.raw.statusCode = staged
+    holder[kAppliedStatus] = staged
+  }
+}
+
+/** Marks the holder as failing and undoes what a merge that an error overtook wrote. */
+export function markFailed (holder: TemporaryResponse, reply: FastifyReply): void {
+  holder[kFailed] = true
+  if (holder[kAppliedStatus] !== 0 && reply.raw.statusCode === holder[kAppliedStatus]) {
+    reply.raw.statusCode = 200
+  }
+  holder[kAppliedStatus] = 0
+  const undo = holder[kUndo]
+  if (undo === null) return
+  holder[kUndo] = null
+  for (let i = undo.length - 1; i >= 0; i--) {
+    const [name, previous] = undo[i]
+    reply.removeHeader(name)
+    if (previous !== undefined) reply.header(name, previous)
+  }
+}
+
+function writeHeader (holder: TemporaryResponse, reply: FastifyReply, name: string, value: unknown, previous: unknown): void {
+  const undo = holder[kUndo] ?? (holder[kUndo] = [])
+  undo.push([name, Array.isArray(previous) ? previous.slice() : previous])
+  reply.header(name, value)
+}
+
+function isKept (keep: boolean | ReadonlySet<string>, name: string): boolean {
+  return keep === true || (keep !== false && keep.has(name))
+}
+
+/** Writes staged headers into the reply by the precedence rules; returns the names sent. */
+function writeStagedHeaders (holder: TemporaryResponse, reply: FastifyReply, keep: boolean | ReadonlySet<string>): string[] {
+  const headers = holder[kHeaders]
+  const sent: string[] = []
+  if (headers === null) return sent
+  for (const [name, value] of headers.map) {
+    if (!isKept(keep, name)) continue
+    const current = reply.getHeader(name)
+    sent.push(name)
+    if (name === 'vary' || name === 'access-control-expose-headers') {
+      writeHeader(holder, reply, name, mergeTokenList(current, splitList(value), name === 'vary'), current)
+    } else if (current === undefined || (name === 'content-type' && defaultContentTypes.has(current as string))) {
+      writeHeader(holder, reply, name, value, current)
+    }
+  }
+  if (headers.cookies.length !== 0 && isKept(keep, 'set-cookie')) {
+    // Fastify appends Set-Cookie values, so the reply's own lines stay first.
+    writeHeader(holder, reply, 'set-cookie', headers.cookies, reply.getHeader('set-cookie'))
+  }
+  return sent
+}
+
+/** Checks staged values of the declared headers of the final status. */
+function checkDeclaredHeaders (holder: TemporaryResponse, model: ResponseModel, statusCode: number): Error | null {
+  const headers = holder[kHeaders]
+  const status = headers === null ? undefined : findStatusModel(model, statusCode)
+  if (status === undefined) return null
+  for (const { name, check } of status.headers) {
+    const value = (headers as NonNullable<typeof headers>).map.get(name)
+    if (value !== undefined && !check(value)) {
+      const error = new FST_TEMP_RESPONSE_INVALID_RESPONSE(statusCode)
+      Object.assign(error, { details: [{ path: `headers/${name}`, message: 'Staged value does not match the declared header schema' }] })
+      return error
+    }
+  }
+  return null
+}
+
+/** Discards a body that the staged status forbids, releasing a stream. */
+function dropBody (reply: FastifyReply, payload: unknown): null {
+  reply.removeHeader('content-type')
+  reply.removeHeader('content-length')
+  const body = payload as { resume?: () => void, on?: (e: string, f: () => void) => void, cancel?: () => Promise<void> } | null
+  if (body !== null && typeof body === 'object') {
+    if (typeof body.resume === 'function') {
+      body.on?.('error', noop)
+      body.resume()
+    } else if (typeof body.cancel === 'function') {
+      body.cancel().catch(noop)
+    }
+  }
+  return null
+}
+
+function noop (): void {}
+
+/** Adds the names sent and declared to Access-Control-Expose-Headers on CORS responses. */
+export function exposeNames (request: FastifyRequest, reply: FastifyReply, sent: readonly string[], settings: RouteSettings): void {
+  if (!reply.hasHeader('access-control-allow-origin')) return
+  // A preflight is @fastify/cors's business.
+  if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) return
+  const names = settings.exposeStaged ? sent.filter(isExposable).concat(settings.declaredExposable) : settings.declaredExposable
+  if (names.length === 0) return
+  reply.header('access-control-expose-headers', mergeTokenList(reply.getHeader('access-control-expose-headers'), names))
+}
+
+/**
+ * Merges the holder into the reply: status, headers, cookies, no-body statuses
+ * and CORS exposure, by the rules in the README. Returns the payload to send on,
+ * or an Error when a staged value breaks a declared header schema.
+ */
+export function mergeTemporaryResponse (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  holder: TemporaryResponse,
+  settings: RouteSettings,
+  fromResponse: boolean
+): unknown {
+  if (holder[kSealed] && !holder[kFailed]) return payload
+  sealTemporaryResponse(holder)
+  const failed = holder[kFailed]
+  if (!failed && !fromResponse) applyStagedStatus(holder, reply)
+  if (!failed && settings.validateResponse && settings.model !== null) {
+    const error = checkDeclaredHeaders(holder, settings.model, reply.raw.statusCode)
+    if (error !== null) return error
+  }
+  const sent = writeStagedHeaders(holder, reply, failed ? settings.keepOnError : true)
+  const applied = holder[kAppliedStatus]
+  if (applied !== 0 && reply.raw.statusCode === applied && noBodyStatuses.has(applied)) {
+    payload = dropBody(reply, payload)
+  }
+  if (settings.exposeDeclared) exposeNames(request, reply, sent, settings)
+  return payload
+}

@@ -1,0 +1,115 @@
+import type {
+  FastifyReply,
+  FastifyRequest,
+  onSendHookHandler,
+  preSerializationHookHandler,
+  RouteOptions
+} from 'fastify'
+import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
+import { isExposable } from './expose-headers.ts'
+import { exposeNames, applyStagedStatus, mergeTemporaryResponse } from './on-send.ts'
+import type { RouteSettings } from './on-send.ts'
+import type { ResolvedRouteOptions, TemporaryResponseRouteOptions } from './options.ts'
+import { resolveRouteOptions } from './options.ts'
+import { buildResponseModel, findStatusModel } from './response-model.ts'
+import { kFailed, kTemporaryResponse } from './symbols.ts'
+import type { TemporaryResponse } from './temporary-response.ts'
+import { isWebResponse, unpackWebResponse } from './web-response.ts'
+
+type Hook = (...args: any[]) => unknown
+type InternalRequest = FastifyRequest & { [kTemporaryResponse]: TemporaryResponse | null }
+
+/** The holder of a request, or `null` when nothing ever touched `request.response`. */
+export function getHolder (request: FastifyRequest): TemporaryResponse | null {
+  return (request as InternalRequest)[kTemporaryResponse]
+}
+
+/** Resolves what the hooks of one route need: its options, its compiled model, the names it declares. */
+export function resolveRouteSettings (routeOptions: RouteOptions, base: ResolvedRouteOptions): RouteSettings {
+  const config = (routeOptions.config as { temporaryResponse?: TemporaryResponseRouteOptions } | undefined)?.temporaryResponse
+  const options = config === undefined
+    ? base
+    : resolveRouteOptions(config, base, `config.temporaryResponse of ${routeOptions.method} ${routeOptions.url}`)
+  const model = buildResponseModel(routeOptions.schema?.response)
+  const declared = model === null ? [] : model.declaredNames.filter(isExposable)
+  return { ...options, model, declaredExposable: options.exposeDeclared ? declared : [] }
+}
+
+/** The onSend hook of one route: merges the holder, or only exposes declared names. */
+export function createOnSend (settings: RouteSettings): onSendHookHandler {
+  const exposeDeclaredOnly = settings.declaredExposable.length !== 0
+  return function onSendMergeTemporaryResponse (request, reply, payload, done) {
+    const holder = getHolder(request)
+    if (holder === null) {
+      if (exposeDeclaredOnly) exposeNames(request, reply, [], settings)
+      done(null, payload)
+      return
+    }
+    const fromResponse = isWebResponse(payload)
+    const body = fromResponse ? unpackWebResponse(reply, payload) : payload
+    const merged = mergeTemporaryResponse(request, reply, body, holder, settings, fromResponse)
+    if (merged instanceof Error) done(merged)
+    else done(null, merged)
+  }
+}
+
+/**
+ * For Fastify's automatic HEAD route: its own onSend cannot take a Web Response
+ * (Buffer.byteLength throws on it), so unpack one, and merge, before it runs.
+ */
+function createHeadOnSend (settings: RouteSettings): onSendHookHandler {
+  const merge = createOnSend(settings)
+  return function onSendHeadTemporaryResponse (request, reply, payload, done) {
+    if (!isWebResponse(payload)) {
+      done(null, payload)
+    } else if (getHolder(request) === null) {
+      done(null, unpackWebResponse(reply, payload))
+    } else {
+      merge.call(this, request, reply, payload, done)
+    }
+  }
+}
+
+/** The preSerialization hook of a route with a response schema: staged status, then the response model. */
+export function createPreSerialization (settings: RouteSettings): preSerializationHookHandler<unknown> {
+  const model = settings.model as NonNullable<RouteSettings['model']>
+  const validate = settings.validateResponse
+  return function preSerializationTemporaryResponse (request, reply: FastifyReply, payload, done) {
+    const holder = getHolder(request)
+    if (holder !== null && !holder[kFailed]) applyStagedStatus(holder, reply)
+    const check = validate ? findStatusModel(model, reply.raw.statusCode)?.body : undefined
+    const mismatches = check == null ? null : check(payload)
+    if (mismatches === null) {
+      done(null, payload)
+      return
+    }
+    const error = new FST_TEMP_RESPONSE_INVALID_RESPONSE(reply.raw.statusCode)
+    Object.assign(error, { details: mismatches })
+    done(error)
+  }
+}
+
+function toArray (hooks: Hook | Hook[] | undefined): Hook[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]
+}
+
+/**
+ * The onRoute hook: gives every route, at registration, hooks that run after
+ * all application-level ones, so what @fastify/cors or any other hook wrote is
+ * in the reply by the time the merge reads it.
+ */
+export function createOnRoute (base: ResolvedRouteOptions): (routeOptions: RouteOptions) => void {
+  return function onRouteTemporaryResponse (routeOptions) {
+    const settings = resolveRouteSettings(routeOptions, base)
+    const onSend = toArray(routeOptions.onSend as Hook | Hook[] | undefined)
+    const last = onSend[onSend.length - 1]
+    if (routeOptions.method === 'HEAD' && last?.name === 'headRouteOnSendHandler') {
+      onSend.splice(-1, 0, createHeadOnSend(settings))
+    }
+    routeOptions.onSend = [...onSend, createOnSend(settings)] as RouteOptions['onSend']
+    if (settings.model !== null) {
+      const preSerialization = toArray(routeOptions.preSerialization as Hook | Hook[] | undefined)
+      routeOptions.preSerialization = [...preSerialization, createPreSerialization(settings)] as RouteOptions['preSerialization']
+    }
+  }
+}

@@ -1,0 +1,17 @@
+// Internal state lives behind symbols (fastify/fastify lib/symbols.js), so it is
+// invisible to users and cannot collide with other decorators.
+
+/** The request's holder; `null` until `request.response` is first read. */
+export const kTemporaryResponse = Symbol('fastify-temporary-response.holder')
+/** Holder: the staged headers, created on first use. */
+export const kHeaders = Symbol('fastify-temporary-response.headers')
+/** Holder and headers: set once the holder was merged; later writes throw. */
+export const kSealed = Symbol('fastify-temporary-response.sealed')
+/** Holder: an error response is on its way (set by onError). */
+export const kFailed = Symbol('fastify-temporary-response.failed')
+/** Holder: the status this plugin wrote into reply.raw, or 0. */
+export const kAppliedStatus = Symbol('fastify-temporary-response.applied-status')
+/** Holder: [name, previous value] pairs to undo a merge that an error overtook. */
+export const kUndo = Symbol('fastify-temporary-response.undo')
+/** Registration marker on the Fastify instance. */
+export const kRegistered = Symbol('fastify-temporary-response.registered')
