@@ -1,7 +1,6 @@
 import { FormatRegistry, Kind, Type } from '@sinclair/typebox'
 import type { TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { Value } from '@sinclair/typebox/value'
 import { fullFormats } from 'ajv-formats/dist/formats.js'
 
 /** A failed check, as it goes to the log: where, and what was expected. Never the value. */
@@ -98,34 +97,59 @@ function compileBody (schema: TSchema): (data: unknown) => ResponseMismatch[] | 
   }
 }
 
+// A JSON number (RFC 8259 6), the only spelling a header value may have to pass as one.
+const jsonNumberRE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
+
 function compileHeader (schema: TSchema): (value: string) => boolean {
   const checker = TypeCompiler.Compile(schema)
-  // On the wire every header is a string: convert it as TypeBox converts
-  // query strings ('3' -> 3 for Type.Integer()), then check without coercion.
-  return value => checker.Check(Value.Convert(schema, value))
+  // On the wire every header is a string. It passes as itself, or as the number
+  // or boolean it spells exactly: '3' is an integer, '3.5', ' 3' and 'true' are not.
+  return function checkHeader (value) {
+    return checker.Check(value) ||
+      (jsonNumberRE.test(value) && checker.Check(Number(value))) ||
+      ((value === 'true' || value === 'false') && checker.Check(value === 'true'))
+  }
 }
 
-function buildStatusModel (schema: SchemaObject, declaredNames: Set<string>): StatusModel {
+/** Called for a schema TypeBox cannot compile (a `Type.Ref()` to an `addSchema()` schema, say). */
+export type UncompilableHandler = (where: string, error: Error) => void
+
+function tryCompile<T> (schema: TSchema, compile: (schema: TSchema) => T, where: string, onUncompilable: UncompilableHandler): T | null {
+  try {
+    return compile(schema)
+  } catch (error) {
+    onUncompilable(where, error as Error)
+    return null
+  }
+}
+
+function buildStatusModel (status: string, schema: SchemaObject, declaredNames: Set<string>, onUncompilable: UncompilableHandler): StatusModel {
   const declared = schema.headers as Record<string, unknown> | undefined
   const headers: StatusModel['headers'] = []
   if (declared !== null && typeof declared === 'object') {
     for (const [name, headerSchema] of Object.entries(declared)) {
       const key = name.toLowerCase()
       declaredNames.add(key)
-      if (isTypeBoxSchema(headerSchema)) headers.push({ name: key, check: compileHeader(headerSchema) })
+      const check = isTypeBoxSchema(headerSchema) ? tryCompile(headerSchema, compileHeader, `${status} header ${key}`, onUncompilable) : null
+      if (check !== null) headers.push({ name: key, check })
     }
   }
-  return { body: isTypeBoxSchema(schema) ? compileBody(schema) : null, headers }
+  const body = isTypeBoxSchema(schema) ? tryCompile(schema, compileBody, status, onUncompilable) : null
+  return { body, headers }
 }
 
-/** Compiles the response model of a route once, at registration. `null` when it has no response schema. */
-export function buildResponseModel (response: unknown): ResponseModel | null {
+/**
+ * Compiles the response model of a route once, at registration; `null` when it has
+ * no response schema. A schema TypeBox cannot compile is reported to `onUncompilable`
+ * and left unvalidated (Fastify still serializes and filters by it).
+ */
+export function buildResponseModel (response: unknown, onUncompilable: UncompilableHandler): ResponseModel | null {
   if (response === null || typeof response !== 'object') return null
   const statuses = new Map<string, StatusModel>()
   const declaredNames = new Set<string>()
   for (const [status, schema] of Object.entries(response)) {
     if (schema === null || typeof schema !== 'object') continue
-    statuses.set(status.toLowerCase(), buildStatusModel(schema, declaredNames))
+    statuses.set(status.toLowerCase(), buildStatusModel(status, schema, declaredNames, onUncompilable))
   }
   return { statuses, declaredNames: [...declaredNames] }
 }

@@ -1,4 +1,6 @@
 import type {
+  FastifyBaseLogger,
+  FastifyInstance,
   FastifyReply,
   FastifyRequest,
   onSendHookHandler,
@@ -12,6 +14,7 @@ import type { RouteSettings } from './on-send.ts'
 import type { ResolvedRouteOptions, TemporaryResponseRouteOptions } from './options.ts'
 import { resolveRouteOptions } from './options.ts'
 import { buildResponseModel, findStatusModel } from './response-model.ts'
+import type { ResponseModel } from './response-model.ts'
 import { kFailed, kTemporaryResponse } from './symbols.ts'
 import type { TemporaryResponse } from './temporary-response.ts'
 import { isWebResponse, unpackWebResponse } from './web-response.ts'
@@ -24,13 +27,34 @@ export function getHolder (request: FastifyRequest): TemporaryResponse | null {
   return (request as InternalRequest)[kTemporaryResponse]
 }
 
+/** Compiled models by response-schema object: a GET and its HEAD route share one. */
+type ModelCache = WeakMap<object, ResponseModel | null>
+
+function getResponseModel (routeOptions: RouteOptions, cache: ModelCache, log?: FastifyBaseLogger): ResponseModel | null {
+  const response = routeOptions.schema?.response
+  if (response === null || typeof response !== 'object') return null
+  let model = cache.get(response)
+  if (model === undefined) {
+    model = buildResponseModel(response, (where, error) => {
+      log?.warn({ err: error }, `fastify-temporary-response: the response schema of ${routeOptions.method} ${routeOptions.url} (${where}) is not validated: TypeBox cannot compile it`)
+    })
+    cache.set(response, model)
+  }
+  return model
+}
+
 /** Resolves what the hooks of one route need: its options, its compiled model, the names it declares. */
-export function resolveRouteSettings (routeOptions: RouteOptions, base: ResolvedRouteOptions): RouteSettings {
+export function resolveRouteSettings (
+  routeOptions: RouteOptions,
+  base: ResolvedRouteOptions,
+  cache: ModelCache = new WeakMap(),
+  log?: FastifyBaseLogger
+): RouteSettings {
   const config = (routeOptions.config as { temporaryResponse?: TemporaryResponseRouteOptions } | undefined)?.temporaryResponse
   const options = config === undefined
     ? base
     : resolveRouteOptions(config, base, `config.temporaryResponse of ${routeOptions.method} ${routeOptions.url}`)
-  const model = buildResponseModel(routeOptions.schema?.response)
+  const model = getResponseModel(routeOptions, cache, log)
   const declared = model === null ? [] : model.declaredNames.filter(isExposable)
   return { ...options, model, declaredExposable: options.exposeDeclared ? declared : [] }
 }
@@ -98,9 +122,10 @@ function toArray (hooks: Hook | Hook[] | undefined): Hook[] {
  * all application-level ones, so what @fastify/cors or any other hook wrote is
  * in the reply by the time the merge reads it.
  */
-export function createOnRoute (base: ResolvedRouteOptions): (routeOptions: RouteOptions) => void {
+export function createOnRoute (base: ResolvedRouteOptions): (this: FastifyInstance, routeOptions: RouteOptions) => void {
+  const cache: ModelCache = new WeakMap()
   return function onRouteTemporaryResponse (routeOptions) {
-    const settings = resolveRouteSettings(routeOptions, base)
+    const settings = resolveRouteSettings(routeOptions, base, cache, this.log)
     const onSend = toArray(routeOptions.onSend as Hook | Hook[] | undefined)
     const last = onSend[onSend.length - 1]
     if (routeOptions.method === 'HEAD' && last?.name === 'headRouteOnSendHandler') {

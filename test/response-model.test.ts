@@ -1,0 +1,288 @@
+import { test } from 'tap'
+import { FormatRegistry, Type } from '@sinclair/typebox'
+import { build } from './helpers/app.ts'
+
+const User = Type.Object({ id: Type.Integer(), name: Type.String() })
+
+test('a mismatch becomes a 500 that reveals no data, with the failing path in the log', async t => {
+  const logs: Array<Record<string, any>> = []
+  const stream = { write: (line: string) => logs.push(JSON.parse(line)) }
+  const app = await build(t, {}, { logger: { level: 'error', stream } })
+  app.get('/', { schema: { response: { 200: User } } }, async () => ({ id: 'not-a-number', password: 'x' }))
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.same(res.json(), {
+    statusCode: 500,
+    code: 'FST_TEMP_RESPONSE_INVALID_RESPONSE',
+    error: 'Internal Server Error',
+    message: 'Response does not match the schema of status 200'
+  })
+  t.notOk(res.body.includes('not-a-number'))
+  t.notOk(res.body.includes('password'))
+  const entry = logs.find(log => log.err?.code === 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+  t.ok(entry, 'the error is logged')
+  t.same([...new Set(entry?.err.details.map((detail: { path: string }) => detail.path))].sort(), ['/id', '/name'])
+  t.notOk(JSON.stringify(entry).includes('not-a-number'), 'the log names paths, not values')
+})
+
+test('with validateResponse: false the data goes to fast-json-stringify as is', async t => {
+  const app = await build(t, { validateResponse: false })
+  app.get('/', { schema: { response: { 200: Type.Object({ id: Type.Integer(), name: Type.Optional(Type.String()) }) } } }, async () => ({ id: '12', password: 'x' }))
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { id: 12 }, 'coerced and filtered, not validated')
+})
+
+test('validateResponse is overridable per route', async t => {
+  const app = await build(t, { validateResponse: false })
+  app.get('/strict', { schema: { response: { 200: User } }, config: { temporaryResponse: { validateResponse: true } } }, async () => ({ id: 'x', name: 'n' }))
+  const res = await app.inject('/strict')
+  t.equal(res.statusCode, 500)
+})
+
+test('undeclared properties never leave the server, nested and in arrays', async t => {
+  const app = await build(t)
+  const Item = Type.Object({ sku: Type.String(), price: Type.Number() })
+  app.get('/', {
+    schema: {
+      response: {
+        200: Type.Object({
+          user: User,
+          items: Type.Array(Item),
+          meta: Type.Object({ total: Type.Integer() }, { additionalProperties: false })
+        })
+      }
+    }
+  }, async () => ({
+    password: 'top-secret',
+    user: { id: 1, name: 'ann', password: 'secret', internal: { token: 't' } },
+    items: [{ sku: 'a', price: 1, cost: 0.5 }, { sku: 'b', price: 2, internal: true }],
+    meta: { total: 2 }
+  }))
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), {
+    user: { id: 1, name: 'ann' },
+    items: [{ sku: 'a', price: 1 }, { sku: 'b', price: 2 }],
+    meta: { total: 2 }
+  })
+  t.notOk(res.body.includes('secret'))
+})
+
+test('additionalProperties: false makes extra properties a mismatch', async t => {
+  const app = await build(t)
+  app.get('/', { schema: { response: { 200: Type.Object({ id: Type.Integer() }, { additionalProperties: false }) } } }, async () => ({ id: 1, password: 'x' }))
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.notOk(res.body.includes('password'))
+})
+
+test('no coercion: a number where a string is declared is a mismatch, and so is "false" for a boolean', async t => {
+  const app = await build(t)
+  app.get('/number', { schema: { response: { 200: Type.Object({ name: Type.String() }) } } }, async () => ({ name: 42 }))
+  app.get('/boolean', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: 'false' }))
+  t.equal((await app.inject('/number')).statusCode, 500)
+  t.equal((await app.inject('/boolean')).statusCode, 500)
+})
+
+test('format, enum and bounds are checked', async t => {
+  const app = await build(t)
+  app.get('/:case', {
+    schema: {
+      response: {
+        200: Type.Object({
+          email: Type.String({ format: 'email' }),
+          role: Type.Union([Type.Literal('admin'), Type.Literal('user')]),
+          age: Type.Integer({ minimum: 0, maximum: 150 })
+        })
+      }
+    }
+  }, async request => {
+    const good = { email: 'a@example.com', role: 'user', age: 30 }
+    const overrides: Record<string, object> = { good: {}, email: { email: 'nope' }, role: { role: 'root' }, age: { age: 200 } }
+    return { ...good, ...overrides[(request.params as { case: string }).case] }
+  })
+  t.equal((await app.inject('/good')).statusCode, 200)
+  t.equal((await app.inject('/email')).statusCode, 500)
+  t.equal((await app.inject('/role')).statusCode, 500)
+  t.equal((await app.inject('/age')).statusCode, 500)
+})
+
+test('a format the application registered itself is kept', async t => {
+  FormatRegistry.Set('even-length', value => value.length % 2 === 0)
+  t.teardown(() => FormatRegistry.Delete('even-length'))
+  const app = await build(t)
+  app.get('/:value', { schema: { response: { 200: Type.Object({ v: Type.String({ format: 'even-length' }) }) } } }, async request => ({ v: (request.params as { value: string }).value }))
+  t.equal((await app.inject('/ab')).statusCode, 200)
+  t.equal((await app.inject('/abc')).statusCode, 500)
+})
+
+test('a Date passes for date-time, date and time strings, and is serialized by Fastify', async t => {
+  const app = await build(t)
+  app.get('/', {
+    schema: {
+      response: {
+        200: Type.Object({
+          at: Type.String({ format: 'date-time' }),
+          day: Type.String({ format: 'date' }),
+          clock: Type.String({ format: 'time' }),
+          when: Type.Optional(Type.Array(Type.String({ format: 'date-time' })))
+        })
+      }
+    }
+  }, async () => {
+    const date = new Date('2024-05-06T07:08:09.000Z')
+    return { at: date, day: date, clock: date, when: [date] }
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { at: '2024-05-06T07:08:09.000Z', day: '2024-05-06', clock: '07:08:09', when: ['2024-05-06T07:08:09.000Z'] })
+})
+
+test('an invalid Date, or a Date where a plain string is declared, is a mismatch', async t => {
+  const app = await build(t)
+  app.get('/invalid', { schema: { response: { 200: Type.Object({ at: Type.String({ format: 'date-time' }) }) } } }, async () => ({ at: new Date('nope') }))
+  app.get('/plain', { schema: { response: { 200: Type.Object({ n: Type.Number() }) } } }, async () => ({ n: new Date() }))
+  t.equal((await app.inject('/invalid')).statusCode, 500)
+  t.equal((await app.inject('/plain')).statusCode, 500)
+})
+
+test('an object with toJSON() is checked as its toJSON() result', async t => {
+  class Money {
+    cents: number
+    constructor (cents: number) { this.cents = cents }
+    toJSON () { return { amount: this.cents / 100, currency: 'EUR' } }
+  }
+  const app = await build(t)
+  const Price = Type.Object({ price: Type.Object({ amount: Type.Number(), currency: Type.String() }) })
+  app.get('/good', { schema: { response: { 200: Price } } }, async () => ({ price: new Money(150) }))
+  app.get('/bad', { schema: { response: { 200: Type.Object({ price: Type.String() }) } } }, async () => ({ price: new Money(150) }))
+  app.get('/throws', { schema: { response: { 200: Type.Object({ n: Type.Number() }) } } }, async () => ({ n: { toJSON () { throw new Error('no') } } }))
+  const good = await app.inject('/good')
+  t.equal(good.statusCode, 200)
+  t.same(good.json(), { price: { amount: 1.5, currency: 'EUR' } })
+  t.equal((await app.inject('/bad')).statusCode, 500)
+  t.equal((await app.inject('/throws')).statusCode, 500)
+})
+
+test('a staged 201 picks the 201 schema for filtering and validation', async t => {
+  const app = await build(t)
+  app.post('/', {
+    schema: {
+      response: {
+        200: Type.Object({ id: Type.String() }),
+        201: Type.Object({ id: Type.Integer(), created: Type.Boolean() })
+      }
+    }
+  }, async request => {
+    request.response.statusCode = 201
+    return { id: 5, created: true, password: 'x' }
+  })
+  const res = await app.inject({ method: 'POST', url: '/' })
+  t.equal(res.statusCode, 201)
+  t.same(res.json(), { id: 5, created: true })
+})
+
+test('a staged value of a declared header is checked as the string it will be on the wire', async t => {
+  const app = await build(t)
+  app.get('/:value', {
+    schema: { response: { 200: Type.Object({ ok: Type.Boolean() }, { headers: { 'X-Count': Type.Integer(), 'x-free': { type: 'string' } } }) } }
+  }, async request => {
+    request.response.headers.set('x-count', (request.params as { value: string }).value)
+    request.response.headers.set('x-free', 'anything')
+    return { ok: true }
+  })
+  const good = await app.inject('/3')
+  t.equal(good.statusCode, 200)
+  t.equal(good.headers['x-count'], '3')
+  const bad = await app.inject('/abc')
+  t.equal(bad.statusCode, 500)
+  t.equal(bad.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+  t.equal(bad.headers['x-count'], undefined, 'the bad value never reaches the client')
+  t.equal((await app.inject('/3.5')).statusCode, 500)
+  t.equal((await app.inject('/true')).statusCode, 500)
+})
+
+test('a declared boolean or number header accepts exactly its spelling', async t => {
+  const app = await build(t)
+  app.get('/:flag/:ratio', {
+    schema: { response: { 200: Type.Null({ headers: { 'x-flag': Type.Boolean(), 'x-ratio': Type.Number({ maximum: 1 }) } }) } }
+  }, async request => {
+    const { flag, ratio } = request.params as { flag: string, ratio: string }
+    request.response.headers.set('x-flag', flag)
+    request.response.headers.set('x-ratio', ratio)
+    return null
+  })
+  t.equal((await app.inject('/true/0.5')).statusCode, 200)
+  t.equal((await app.inject('/false/1e-1')).statusCode, 200)
+  t.equal((await app.inject('/yes/0.5')).statusCode, 500)
+  t.equal((await app.inject('/true/2')).statusCode, 500)
+  t.equal((await app.inject('/true/0x1')).statusCode, 500)
+})
+
+test('declared headers are checked for string payloads too, and not when validation is off', async t => {
+  const app = await build(t)
+  const schema = { response: { 200: Type.String({ headers: { 'x-n': Type.Integer() } } as object) } }
+  app.get('/on', { schema }, async request => {
+    request.response.headers.set('x-n', 'abc')
+    return 'text'
+  })
+  app.get('/off', { schema, config: { temporaryResponse: { validateResponse: false } } }, async request => {
+    request.response.headers.set('x-n', 'abc')
+    return 'text'
+  })
+  t.equal((await app.inject('/on')).statusCode, 500)
+  const off = await app.inject('/off')
+  t.equal(off.statusCode, 200)
+  t.equal(off.headers['x-n'], 'abc')
+})
+
+test('plain JSON-Schema response schemas still filter, and are not validated', async t => {
+  const app = await build(t)
+  app.get('/', {
+    schema: { response: { 200: { type: 'object', properties: { id: { type: 'integer' } } } } }
+  }, async () => ({ id: 1, password: 'x' }))
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { id: 1 })
+})
+
+test('content-type keyed response schemas are left to Fastify', async t => {
+  const app = await build(t)
+  app.get('/', {
+    schema: { response: { 200: { content: { 'application/json': { schema: User } } } } }
+  }, async () => ({ id: 1, name: 'a', password: 'x' }))
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { id: 1, name: 'a' })
+})
+
+test('an error handler\'s body is checked against the schema of its status', async t => {
+  const app = await build(t)
+  app.setErrorHandler(async (_error, _request, reply) => reply.code(400).send({ wrong: true }))
+  app.get('/', { schema: { response: { 400: Type.Object({ message: Type.String() }) } } }, async () => {
+    throw new Error('boom')
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.equal(res.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+})
+
+test('a schema TypeBox cannot compile is left unvalidated, with a warning at registration', async t => {
+  const logs: Array<Record<string, any>> = []
+  const stream = { write: (line: string) => logs.push(JSON.parse(line)) }
+  const app = await build(t, {}, { logger: { level: 'warn', stream } })
+  // Fastify deep-clones addSchema() schemas, so TypeBox cannot resolve a Ref to one.
+  app.addSchema(Type.Object({ id: Type.Integer() }, { $id: 'Thing' }))
+  app.get('/', {
+    schema: { response: { 200: Type.Ref('Thing', { headers: { 'x-n': Type.Ref('Thing') } }) } }
+  }, async () => ({ id: 1, extra: 1 }))
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { id: 1 }, 'Fastify still serializes and filters by it')
+  const warnings = logs.filter(log => log.level === 40).map(log => log.msg)
+  t.same(warnings, [
+    'fastify-temporary-response: the response schema of GET / (200 header x-n) is not validated: TypeBox cannot compile it',
+    'fastify-temporary-response: the response schema of GET / (200) is not validated: TypeBox cannot compile it'
+  ])
+})
