@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { FST_TEMP_RESPONSE_ALREADY_REGISTERED, FST_TEMP_RESPONSE_INVALID_OPTION } from './errors.ts'
+import type { FastifyCorsOptions } from '@fastify/cors'
+import { FST_TEMP_RESPONSE_ALREADY_REGISTERED } from './errors.ts'
 import { markFailed } from './on-send.ts'
 import type { FastifyTemporaryResponseOptions } from './options.ts'
 import { normalizeOptions } from './options.ts'
@@ -20,14 +21,10 @@ function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply,
   done()
 }
 
-async function registerCors (fastify: FastifyInstance, options: object): Promise<void> {
-  let cors
-  try {
-    cors = await import('@fastify/cors')
-  } catch {
-    throw new FST_TEMP_RESPONSE_INVALID_OPTION('options.cors', 'used with @fastify/cors installed (npm install @fastify/cors)', 'it missing')
-  }
-  await fastify.register(cors.default, options)
+async function registerCors (fastify: FastifyInstance, options: FastifyCorsOptions): Promise<void> {
+  // Loaded only when asked for: @fastify/cors is an optional peer dependency.
+  const { default: cors } = await import('@fastify/cors')
+  await fastify.register(cors, options)
 }
 
 /**

@@ -1,0 +1,195 @@
+import { test } from 'tap'
+import Fastify from 'fastify'
+import cors from '@fastify/cors'
+import { Type } from '@sinclair/typebox'
+import plugin from '../plugin/index.ts'
+import type { FastifyTemporaryResponseOptions } from '../plugin/index.ts'
+import { build, list } from './helpers/app.ts'
+
+const origin = 'https://app.example'
+const declared = { response: { 200: Type.Object({ ok: Type.Boolean() }, { headers: { 'X-Declared': Type.String() } }) } }
+
+async function buildWithCors (t: Parameters<typeof build>[0], options: FastifyTemporaryResponseOptions = {}) {
+  const app = await build(t, { cors: { origin, credentials: true, exposedHeaders: ['X-Total'] }, ...options })
+  app.get('/', { schema: declared }, async request => {
+    request.response.headers.set('X-Cat-Dog', 'alone in the world')
+    request.response.headers.set('Cache-Control', 'no-store')
+    request.response.headers.set('Access-Control-Max-Age', '5')
+    request.response.setCookie('session', 'abc')
+    return { ok: true }
+  })
+  return app
+}
+
+test('staged and declared names are appended to @fastify/cors\'s exposedHeaders', async t => {
+  const app = await buildWithCors(t)
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.equal(res.headers['access-control-allow-origin'], origin)
+  t.equal(res.headers['access-control-allow-credentials'], 'true')
+  t.same(list(res.headers['access-control-expose-headers']), ['X-Total', 'x-cat-dog', 'x-declared'])
+})
+
+test('safelisted names, Set-Cookie and Access-Control-* are never exposed', async t => {
+  const app = await buildWithCors(t)
+  const exposed = list((await app.inject({ url: '/', headers: { origin } })).headers['access-control-expose-headers'])
+    .map(name => name.toLowerCase())
+  t.notOk(exposed.includes('cache-control'))
+  t.notOk(exposed.includes('set-cookie'))
+  t.notOk(exposed.includes('access-control-max-age'))
+  t.notOk(exposed.includes('*'))
+})
+
+test('no Access-Control-Allow-Origin, no exposure', async t => {
+  const app = await build(t, { cors: { origin: [origin] } })
+  app.get('/', { schema: declared }, async request => {
+    request.response.headers.set('X-Cat-Dog', 'yes')
+    return { ok: true }
+  })
+  const sameOrigin = await app.inject('/')
+  t.equal(sameOrigin.headers['access-control-expose-headers'], undefined)
+  const disallowed = await app.inject({ url: '/', headers: { origin: 'https://evil.example' } })
+  t.equal(disallowed.headers['access-control-allow-origin'], undefined)
+  t.equal(disallowed.headers['access-control-expose-headers'], undefined)
+  t.equal(disallowed.headers['x-cat-dog'], 'yes', 'the header is sent, just not exposed')
+})
+
+test('exposeHeaders: \'declared\' exposes declared names only', async t => {
+  const app = await buildWithCors(t, { exposeHeaders: 'declared' })
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.same(list(res.headers['access-control-expose-headers']), ['X-Total', 'x-declared'])
+})
+
+test('exposeHeaders: false exposes nothing more than @fastify/cors does', async t => {
+  const app = await buildWithCors(t, { exposeHeaders: false })
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.same(list(res.headers['access-control-expose-headers']), ['X-Total'])
+})
+
+test('exposeHeaders is overridable per route', async t => {
+  const app = await build(t, { cors: { origin }, exposeHeaders: false })
+  app.get('/', { config: { temporaryResponse: { exposeHeaders: 'staged' } } }, async request => {
+    request.response.headers.set('X-Route', '1')
+    return 'ok'
+  })
+  t.same(list((await app.inject({ url: '/', headers: { origin } })).headers['access-control-expose-headers']), ['x-route'])
+})
+
+test('declared names are exposed even when the route never touches request.response', async t => {
+  const app = await build(t, { cors: { origin } })
+  app.get('/', { schema: declared }, async (_request, reply) => {
+    reply.header('X-Declared', 'by hand')
+    return { ok: true }
+  })
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.same(list(res.headers['access-control-expose-headers']), ['x-declared'])
+})
+
+test('a route without declared headers and an untouched holder adds nothing', async t => {
+  const app = await build(t, { cors: { origin, exposedHeaders: 'X-Total' } })
+  app.get('/', async () => ({ ok: true }))
+  t.equal((await app.inject({ url: '/', headers: { origin } })).headers['access-control-expose-headers'], 'X-Total')
+})
+
+test('names already listed are not repeated, whatever their case', async t => {
+  const app = await build(t, { cors: { origin, exposedHeaders: ['x-cat-dog', 'X-DECLARED'] } })
+  app.get('/', { schema: declared }, async request => {
+    request.response.headers.set('X-Cat-Dog', '1')
+    request.response.headers.set('X-Declared', '2')
+    request.response.headers.set('Access-Control-Expose-Headers', 'X-Cat-Dog, X-Extra')
+    return { ok: true }
+  })
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.same(list(res.headers['access-control-expose-headers']), ['x-cat-dog', 'X-DECLARED', 'X-Extra'])
+})
+
+test('a user\'s own * stays, followed by the names, which still work with credentials', async t => {
+  const app = await build(t, { cors: { origin, credentials: true, exposedHeaders: '*' } })
+  app.get('/', async request => {
+    request.response.headers.set('X-Cat-Dog', '1')
+    return 'ok'
+  })
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.same(list(res.headers['access-control-expose-headers']), ['*', 'x-cat-dog'])
+})
+
+test('a preflight is left to @fastify/cors', async t => {
+  const app = await build(t, { cors: { origin, exposedHeaders: 'X-Total' } })
+  app.addHook('onRequest', async request => {
+    request.response.headers.set('X-Every-Request', '1')
+  })
+  app.get('/', async () => 'ok')
+  const res = await app.inject({
+    method: 'OPTIONS',
+    url: '/',
+    headers: { origin, 'access-control-request-method': 'GET' }
+  })
+  t.equal(res.statusCode, 204)
+  t.equal(res.headers['access-control-allow-origin'], origin)
+  t.equal(res.headers['access-control-expose-headers'], 'X-Total', 'nothing added to the preflight')
+})
+
+test('a header kept by keepOnError stays exposed on the error response', async t => {
+  const app = await build(t, { cors: { origin, credentials: true }, keepOnError: ['x-request-id'] })
+  app.get('/', async request => {
+    request.response.headers.set('X-Request-Id', 'r-1')
+    request.response.headers.set('X-Dropped', 'd')
+    throw new Error('boom')
+  })
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.equal(res.statusCode, 500)
+  t.equal(res.headers['x-request-id'], 'r-1')
+  t.same(list(res.headers['access-control-expose-headers']), ['x-request-id'])
+})
+
+test('a Response that carries its own Access-Control-Allow-Origin gets the exposure', async t => {
+  const app = await build(t)
+  app.get('/', async request => {
+    request.response.headers.set('X-Cat-Dog', '1')
+    return new Response('x', { headers: { 'access-control-allow-origin': origin } })
+  })
+  t.same(list((await app.inject('/')).headers['access-control-expose-headers']), ['x-cat-dog'])
+})
+
+test('a dynamic origin function works through the cors option', async t => {
+  const app = await build(t, {
+    cors: {
+      credentials: true,
+      origin: (requestOrigin, callback) => callback(null, requestOrigin === origin)
+    }
+  })
+  app.get('/', async request => {
+    request.response.headers.set('X-Cat-Dog', '1')
+    return 'ok'
+  })
+  const allowed = await app.inject({ url: '/', headers: { origin } })
+  t.equal(allowed.headers['access-control-allow-origin'], origin)
+  t.same(list(allowed.headers['access-control-expose-headers']), ['x-cat-dog'])
+  const denied = await app.inject({ url: '/', headers: { origin: 'https://evil.example' } })
+  t.equal(denied.headers['access-control-expose-headers'], undefined)
+})
+
+for (const hook of ['onRequest', 'preValidation', 'preHandler', 'preSerialization'] as const) {
+  for (const order of ['before', 'after'] as const) {
+    test(`@fastify/cors registered ${order} the plugin with hook '${hook}' is exposed to just the same`, async t => {
+      const app = Fastify()
+      t.teardown(() => app.close())
+      const corsOptions = { origin, credentials: true, hook, exposedHeaders: 'X-Total' }
+      if (order === 'before') await app.register(cors, corsOptions)
+      await app.register(plugin)
+      if (order === 'after') await app.register(cors, corsOptions)
+      app.get('/', { schema: declared }, async request => {
+        request.response.headers.set('X-Cat-Dog', '1')
+        return { ok: true }
+      })
+      const res = await app.inject({ url: '/', headers: { origin } })
+      t.equal(res.headers['access-control-allow-origin'], origin)
+      t.same(list(res.headers['access-control-expose-headers']), ['X-Total', 'x-cat-dog', 'x-declared'])
+    })
+  }
+}
+
+test('an invalid cors option is reported by @fastify/cors at registration', async t => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await t.rejects(async () => { await app.register(plugin, { cors: { origin, hook: 'onSend' as 'onRequest' } }) }, /Invalid hook/)
+})
