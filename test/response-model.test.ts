@@ -33,6 +33,15 @@ test('with validateResponse: false the data goes to fast-json-stringify as is', 
   t.same(res.json(), { id: 12 }, 'coerced and filtered, not validated')
 })
 
+test('with validateResponse: false, fast-json-stringify\'s own error echoes the value', async t => {
+  const app = await build(t, { validateResponse: false })
+  app.get('/', { schema: { response: { 200: User } } }, async () => ({ id: 'not-a-number', password: 'x' }))
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.equal(res.json().message, 'The value "not-a-number" cannot be converted to an integer.')
+  t.notOk(res.body.includes('password'))
+})
+
 test('validateResponse is overridable per route', async t => {
   const app = await build(t, { validateResponse: false })
   app.get('/strict', { schema: { response: { 200: User } }, config: { temporaryResponse: { validateResponse: true } } }, async () => ({ id: 'x', name: 'n' }))
