@@ -6,14 +6,9 @@ import { markFailed } from './on-send.ts'
 import type { FastifyTemporaryResponseOptions } from './options.ts'
 import { normalizeOptions } from './options.ts'
 import { registerFormats } from './response-model.ts'
-import { createOnRoute, createOnSend, getHolder, resolveRouteSettings } from './route.ts'
+import { getHolder, getTemporaryResponse } from './request-holder.ts'
+import { createOnRoute, createOnSend, resolveRouteSettings } from './route.ts'
 import { kFailed, kRegistered, kTemporaryResponse } from './symbols.ts'
-import { TemporaryResponse } from './temporary-response.ts'
-
-function getTemporaryResponse (this: FastifyRequest): TemporaryResponse {
-  const request = this as FastifyRequest & { [kTemporaryResponse]: TemporaryResponse | null }
-  return request[kTemporaryResponse] ?? (request[kTemporaryResponse] = new TemporaryResponse())
-}
 
 function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply, _error: unknown, done: () => void): void {
   const holder = getHolder(request)

@@ -107,7 +107,7 @@ export function normalizeOptions (options: FastifyTemporaryResponseOptions): {
   route: ResolvedRouteOptions
 } {
   const route = resolveRouteOptions(options, defaultRouteOptions, 'options')
-  const cors = options.cors ?? false
+  const cors = options.cors === undefined ? false : options.cors
   if (cors !== false && (cors === null || typeof cors !== 'object')) {
     invalid('options.cors', '@fastify/cors options (an object) or false', cors)
   }

@@ -2,7 +2,6 @@ import type {
   FastifyBaseLogger,
   FastifyInstance,
   FastifyReply,
-  FastifyRequest,
   onSendHookHandler,
   preSerializationHookHandler,
   RouteOptions
@@ -15,18 +14,11 @@ import type { ResolvedRouteOptions, TemporaryResponseRouteOptions } from './opti
 import { resolveRouteOptions } from './options.ts'
 import { buildResponseModel, findStatusModel } from './response-model.ts'
 import type { ResponseModel } from './response-model.ts'
-import { kFailed, kTemporaryResponse } from './symbols.ts'
-import type { TemporaryResponse } from './temporary-response.ts'
+import { getHolder, markAnswered } from './request-holder.ts'
+import { kFailed } from './symbols.ts'
 import { isWebResponse, unpackWebResponse } from './web-response.ts'
 
 type Hook = (...args: any[]) => unknown
-type InternalRequest = FastifyRequest & { [kTemporaryResponse]: TemporaryResponse | null }
-
-/** The holder of a request, or `null` when nothing ever touched `request.response`. */
-export function getHolder (request: FastifyRequest): TemporaryResponse | null {
-  return (request as InternalRequest)[kTemporaryResponse]
-}
-
 /** Compiled models by response-schema object: a GET and its HEAD route share one. */
 type ModelCache = WeakMap<object, ResponseModel | null>
 
@@ -65,6 +57,7 @@ export function createOnSend (settings: RouteSettings): onSendHookHandler {
   return function onSendMergeTemporaryResponse (request, reply, payload, done) {
     const holder = getHolder(request)
     if (holder === null) {
+      markAnswered(request)
       if (exposeDeclaredOnly) exposeNames(request, reply, [], settings)
       done(null, payload)
       return

@@ -1,0 +1,282 @@
+import { serialize } from 'cookie'
+import { test } from 'tap'
+import { serializeClearCookie, serializeCookie } from '../plugin/cookies.ts'
+import type { CookieOptions } from '../plugin/cookies.ts'
+import { TemporaryResponse } from '../plugin/index.ts'
+
+const INVALID_NAME = 'FST_TEMP_RESPONSE_INVALID_COOKIE_NAME'
+const INVALID_VALUE = 'FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE'
+const INVALID_OPTION = 'FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION'
+
+const EPOCH = 'Thu, 01 Jan 1970 00:00:00 GMT'
+const FOUR_HUNDRED_DAYS = 400 * 24 * 60 * 60
+
+function staged (options?: CookieOptions, name = 'sid', value = 'v'): string {
+  const holder = new TemporaryResponse()
+  holder.setCookie(name, value, options)
+  const lines = holder.headers.getSetCookie()
+  if (lines.length !== 1) throw new Error('expected one line, got ' + lines.length)
+  return lines[0]
+}
+
+test('defaults: Path=/ and SameSite=Lax', async (t) => {
+  t.equal(staged(), 'sid=v; Path=/; SameSite=Lax')
+  t.equal(staged({}), 'sid=v; Path=/; SameSite=Lax')
+  t.equal(serializeCookie('sid', 'v'), 'sid=v; Path=/; SameSite=Lax')
+})
+
+test('maxAge becomes Max-Age, 0 and 400 days included', async (t) => {
+  t.equal(staged({ maxAge: 3600 }), 'sid=v; Max-Age=3600; Path=/; SameSite=Lax')
+  t.equal(staged({ maxAge: 0 }), 'sid=v; Max-Age=0; Path=/; SameSite=Lax')
+  t.equal(staged({ maxAge: FOUR_HUNDRED_DAYS }), `sid=v; Max-Age=${FOUR_HUNDRED_DAYS}; Path=/; SameSite=Lax`)
+})
+
+test('expires becomes Expires in IMF-fixdate', async (t) => {
+  const expires = new Date(Date.UTC(2030, 0, 2, 3, 4, 5))
+  t.equal(staged({ expires }), 'sid=v; Path=/; Expires=Wed, 02 Jan 2030 03:04:05 GMT; SameSite=Lax')
+})
+
+test('path and domain', async (t) => {
+  t.equal(staged({ path: '/admin' }), 'sid=v; Path=/admin; SameSite=Lax')
+  t.equal(staged({ domain: 'example.com' }), 'sid=v; Domain=example.com; Path=/; SameSite=Lax')
+  t.equal(staged({ domain: '.sub.example.com' }), 'sid=v; Domain=.sub.example.com; Path=/; SameSite=Lax')
+})
+
+test('secure and httpOnly flags', async (t) => {
+  t.equal(staged({ secure: true }), 'sid=v; Path=/; Secure; SameSite=Lax')
+  t.equal(staged({ httpOnly: true }), 'sid=v; Path=/; HttpOnly; SameSite=Lax')
+  t.equal(staged({ secure: false, httpOnly: false }), 'sid=v; Path=/; SameSite=Lax')
+})
+
+test('sameSite: strict, lax, none (with secure), true, false', async (t) => {
+  t.equal(staged({ sameSite: 'strict' }), 'sid=v; Path=/; SameSite=Strict')
+  t.equal(staged({ sameSite: 'lax' }), 'sid=v; Path=/; SameSite=Lax')
+  t.equal(staged({ sameSite: 'none', secure: true }), 'sid=v; Path=/; Secure; SameSite=None')
+  t.equal(staged({ sameSite: true }), 'sid=v; Path=/; SameSite=Strict')
+  t.equal(staged({ sameSite: false }), 'sid=v; Path=/', 'false leaves the attribute out')
+})
+
+test('partitioned (with secure)', async (t) => {
+  t.equal(staged({ partitioned: true, secure: true }), 'sid=v; Path=/; Secure; Partitioned; SameSite=Lax')
+  t.equal(staged({ partitioned: false }), 'sid=v; Path=/; SameSite=Lax')
+})
+
+test('priority: low, medium, high', async (t) => {
+  t.equal(staged({ priority: 'low' }), 'sid=v; Path=/; Priority=Low; SameSite=Lax')
+  t.equal(staged({ priority: 'medium' }), 'sid=v; Path=/; Priority=Medium; SameSite=Lax')
+  t.equal(staged({ priority: 'high' }), 'sid=v; Path=/; Priority=High; SameSite=Lax')
+})
+
+test('every option at once', async (t) => {
+  const line = staged({
+    maxAge: 60,
+    expires: new Date(0),
+    path: '/app',
+    domain: 'example.com',
+    secure: true,
+    httpOnly: true,
+    sameSite: 'none',
+    partitioned: true,
+    priority: 'high'
+  })
+  t.equal(line, `sid=v; Max-Age=60; Domain=example.com; Path=/app; Expires=${EPOCH}; HttpOnly; Secure; Partitioned; Priority=High; SameSite=None`)
+})
+
+test('the value is percent-encoded exactly as the cookie package does', async (t) => {
+  const values = [
+    'plain', '', 'hello world', 'a;b', 'a,b', 'a=b', '"quoted"', '100%', 'ünïcödé', '€', '猫', '🐈',
+    'a\r\nSet-Cookie: evil=1', '\u0000\u007f', '\\', '{"json":[1,2]}', "!#$&'()*+-./:<>?@[]^_`{|}~"
+  ]
+  for (const value of values) {
+    const expected = serialize('sid', value, { path: '/', sameSite: 'lax' })
+    t.equal(staged({}, 'sid', value), expected, JSON.stringify(value))
+    t.equal(serializeCookie('sid', value), expected)
+  }
+  t.equal(staged({}, 'sid', 'hello world;€'), 'sid=hello%20world%3B%E2%82%AC; Path=/; SameSite=Lax')
+})
+
+test('a non-string value is stringified before encoding', async (t) => {
+  t.equal(staged({}, 'n', 42 as unknown as string), 'n=42; Path=/; SameSite=Lax')
+})
+
+test('the same result as cookie.serialize for every option', async (t) => {
+  const options: CookieOptions = {
+    maxAge: 10, domain: 'example.com', path: '/x', secure: true, httpOnly: true, sameSite: 'strict', partitioned: true, priority: 'low'
+  }
+  t.equal(staged(options, 'sid', 'a b'), serialize('sid', 'a b', options))
+})
+
+test('clearCookie stages an expired empty cookie with the defaults', async (t) => {
+  const holder = new TemporaryResponse()
+  holder.clearCookie('sid')
+  t.same(holder.headers.getSetCookie(), [`sid=; Max-Age=0; Path=/; Expires=${EPOCH}; SameSite=Lax`])
+  t.equal(serializeClearCookie('sid'), `sid=; Max-Age=0; Path=/; Expires=${EPOCH}; SameSite=Lax`)
+})
+
+test('clearCookie keeps the scope it is given: path, domain, secure, sameSite, partitioned, httpOnly', async (t) => {
+  const holder = new TemporaryResponse()
+  holder.clearCookie('sid', { path: '/app', domain: 'example.com', secure: true, sameSite: 'none', partitioned: true, httpOnly: true })
+  t.same(holder.headers.getSetCookie(), [
+    `sid=; Max-Age=0; Domain=example.com; Path=/app; Expires=${EPOCH}; HttpOnly; Secure; Partitioned; SameSite=None`
+  ])
+})
+
+test('clearCookie ignores maxAge and expires smuggled into its options', async (t) => {
+  const options = { maxAge: 100, expires: new Date(Date.UTC(2030, 0, 1)) }
+  t.equal(serializeClearCookie('sid', options as never), `sid=; Max-Age=0; Path=/; Expires=${EPOCH}; SameSite=Lax`)
+})
+
+test('clearCookie enforces the same rules as setCookie', async (t) => {
+  const holder = new TemporaryResponse()
+  t.throws(() => holder.clearCookie('a b'), { code: INVALID_NAME })
+  t.throws(() => holder.clearCookie('__Host-sid'), { code: INVALID_OPTION })
+  t.throws(() => holder.clearCookie('sid', { sameSite: 'none' }), { code: INVALID_OPTION })
+  t.same(holder.headers.getSetCookie(), [])
+  holder.clearCookie('__Host-sid', { secure: true })
+  t.same(holder.headers.getSetCookie(), [`__Host-sid=; Max-Age=0; Path=/; Expires=${EPOCH}; Secure; SameSite=Lax`])
+})
+
+test('setCookie and clearCookie return the holder, so calls chain', async (t) => {
+  const holder = new TemporaryResponse()
+  t.equal(holder.setCookie('a', '1'), holder)
+  t.equal(holder.clearCookie('b'), holder)
+  holder.setCookie('c', '3').clearCookie('d').setCookie('e', '5', { httpOnly: true })
+  t.same(holder.headers.getSetCookie().map(line => line.split('=')[0]), ['a', 'b', 'c', 'd', 'e'])
+})
+
+test('staged cookies are Set-Cookie headers: getSetCookie, get, has, iteration', async (t) => {
+  const holder = new TemporaryResponse()
+  holder.setCookie('a', '1').setCookie('b', '2')
+  t.same(holder.headers.getSetCookie(), ['a=1; Path=/; SameSite=Lax', 'b=2; Path=/; SameSite=Lax'])
+  t.equal(holder.headers.get('Set-Cookie'), 'a=1; Path=/; SameSite=Lax, b=2; Path=/; SameSite=Lax')
+  t.equal(holder.headers.has('set-cookie'), true)
+  t.same([...holder.headers], [['set-cookie', 'a=1; Path=/; SameSite=Lax'], ['set-cookie', 'b=2; Path=/; SameSite=Lax']])
+})
+
+test('headers.append("Set-Cookie") adds to setCookie lines, in call order', async (t) => {
+  const holder = new TemporaryResponse()
+  holder.setCookie('a', '1')
+  holder.headers.append('Set-Cookie', 'raw=1')
+  holder.setCookie('b', '2')
+  t.same(holder.headers.getSetCookie(), ['a=1; Path=/; SameSite=Lax', 'raw=1', 'b=2; Path=/; SameSite=Lax'])
+})
+
+test('headers.set("Set-Cookie") replaces staged cookies', async (t) => {
+  const holder = new TemporaryResponse()
+  holder.setCookie('a', '1').clearCookie('b')
+  holder.headers.set('Set-Cookie', 'only=1')
+  t.same(holder.headers.getSetCookie(), ['only=1'])
+  holder.setCookie('c', '3')
+  t.same(holder.headers.getSetCookie(), ['only=1', 'c=3; Path=/; SameSite=Lax'])
+})
+
+test('headers.delete("set-cookie") removes staged cookies', async (t) => {
+  const holder = new TemporaryResponse()
+  holder.setCookie('a', '1').clearCookie('b')
+  holder.headers.delete('set-cookie')
+  t.same(holder.headers.getSetCookie(), [])
+  t.equal(holder.headers.has('Set-Cookie'), false)
+  t.equal(holder.headers.get('Set-Cookie'), null)
+})
+
+test('invalid cookie name: code, message, TypeError', async (t) => {
+  const holder = new TemporaryResponse()
+  const err = t.throws(() => holder.setCookie('a b', 'v'), {
+    code: INVALID_NAME,
+    message: 'Cookie name must be an RFC 6265 token, instead got "a b"'
+  }) as Error
+  t.ok(err instanceof TypeError)
+})
+
+test('invalid cookie names throw and stage nothing', async (t) => {
+  const holder = new TemporaryResponse()
+  holder.setCookie('keep', '1')
+  const names = ['', ' ', 'a b', 'a;b', 'a=b', 'a,b', 'é', 'caf\u00e9', '猫', '(a)', 'a"b', 'a\tb', 'a\r\nb', 'a/b', 'a:b', '[a]', 'a\u0000']
+  for (const name of names) {
+    t.throws(() => holder.setCookie(name, 'v'), { code: INVALID_NAME }, JSON.stringify(name))
+    t.throws(() => serializeCookie(name, 'v'), { code: INVALID_NAME })
+  }
+  t.throws(() => holder.setCookie({} as unknown as string, 'v'), {
+    code: INVALID_NAME,
+    message: 'Cookie name must be an RFC 6265 token, instead got "[object Object]"'
+  })
+  t.same(holder.headers.getSetCookie(), ['keep=1; Path=/; SameSite=Lax'])
+})
+
+test('every RFC 6265 token character is accepted in a cookie name', async (t) => {
+  t.equal(serializeCookie("!#$%&'*+-.^_`|~09AZaz", 'v'), "!#$%&'*+-.^_`|~09AZaz=v; Path=/; SameSite=Lax")
+})
+
+test('a lone surrogate value throws FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE', async (t) => {
+  const holder = new TemporaryResponse()
+  holder.setCookie('keep', '1')
+  const err = t.throws(() => holder.setCookie('sid', '\uD800'), {
+    code: INVALID_VALUE,
+    message: 'Cookie "sid" has a value that cannot be percent-encoded (a lone UTF-16 surrogate?)'
+  }) as Error
+  t.ok(err instanceof TypeError)
+  t.throws(() => holder.setCookie('sid', 'a\uDC00b'), { code: INVALID_VALUE })
+  t.throws(() => holder.setCookie('sid', '\uDBFF'), { code: INVALID_VALUE })
+  t.same(holder.headers.getSetCookie(), ['keep=1; Path=/; SameSite=Lax'])
+})
+
+test('invalid cookie option: code, message, TypeError', async (t) => {
+  const holder = new TemporaryResponse()
+  const err = t.throws(() => holder.setCookie('sid', 'v', { maxAge: 1.5 }), {
+    code: INVALID_OPTION,
+    message: `Cookie "sid": maxAge must be an integer number of seconds up to ${FOUR_HUNDRED_DAYS} (400 days), instead got 1.5`
+  }) as Error
+  t.ok(err instanceof TypeError)
+})
+
+test('a malformed option rejected by the cookie package is reported with its reason', async (t) => {
+  t.throws(() => serializeCookie('sid', 'v', { domain: 'a b' }), {
+    code: INVALID_OPTION,
+    message: 'Cookie "sid": option domain is invalid: a b'
+  })
+})
+
+const invalidOptions: Array<[string, string, CookieOptions]> = [
+  ['maxAge 1.5', 'sid', { maxAge: 1.5 }],
+  ['maxAge NaN', 'sid', { maxAge: NaN }],
+  ['maxAge Infinity', 'sid', { maxAge: Infinity }],
+  ['maxAge as a string', 'sid', { maxAge: '60' as unknown as number }],
+  ['maxAge 400 days + 1 s', 'sid', { maxAge: FOUR_HUNDRED_DAYS + 1 }],
+  ['expires Invalid Date', 'sid', { expires: new Date('not a date') }],
+  ['expires a string', 'sid', { expires: '2030-01-01' as unknown as Date }],
+  ['expires a number', 'sid', { expires: Date.now() as unknown as Date }],
+  ['sameSite none without secure', 'sid', { sameSite: 'none' }],
+  ['sameSite none with secure: false', 'sid', { sameSite: 'none', secure: false }],
+  ['sameSite None (capitalized) without secure', 'sid', { sameSite: 'None' as 'none' }],
+  ['partitioned without secure', 'sid', { partitioned: true }],
+  ['__Secure- without secure', '__Secure-sid', {}],
+  ['__secure- (lower case) without secure', '__secure-sid', {}],
+  ['__Host- without secure', '__Host-sid', {}],
+  ['__Host- with a domain', '__Host-sid', { secure: true, domain: 'example.com' }],
+  ['__Host- with path /app', '__Host-sid', { secure: true, path: '/app' }],
+  ['__host- (lower case) without secure', '__host-sid', {}],
+  ['__HOST- (upper case) with a domain', '__HOST-sid', { secure: true, domain: 'example.com' }],
+  ['domain with a space', 'sid', { domain: 'a b' }],
+  ['path with ;', 'sid', { path: '/a;b' }],
+  ['priority urgent', 'sid', { priority: 'urgent' as 'high' }],
+  ['sameSite sometimes', 'sid', { sameSite: 'sometimes' as 'lax' }]
+]
+
+for (const [label, name, options] of invalidOptions) {
+  test(`invalid cookie option: ${label}`, async (t) => {
+    const holder = new TemporaryResponse()
+    holder.setCookie('keep', '1')
+    t.throws(() => holder.setCookie(name, 'v', options), { code: INVALID_OPTION })
+    t.same(holder.headers.getSetCookie(), ['keep=1; Path=/; SameSite=Lax'], 'nothing staged')
+  })
+}
+
+test('cookie prefixes are accepted when their rules hold', async (t) => {
+  t.equal(staged({ secure: true }, '__Secure-sid'), '__Secure-sid=v; Path=/; Secure; SameSite=Lax')
+  t.equal(staged({ secure: true, domain: 'example.com', path: '/app' }, '__Secure-sid'),
+    '__Secure-sid=v; Domain=example.com; Path=/app; Secure; SameSite=Lax')
+  t.equal(staged({ secure: true }, '__Host-sid'), '__Host-sid=v; Path=/; Secure; SameSite=Lax')
+  t.equal(staged({ secure: true, path: '/' }, '__Host-sid'), '__Host-sid=v; Path=/; Secure; SameSite=Lax')
+  t.equal(staged({}, '_Host-sid'), '_Host-sid=v; Path=/; SameSite=Lax', 'not a prefix')
+  t.equal(staged({}, 'x__Secure-sid'), 'x__Secure-sid=v; Path=/; SameSite=Lax', 'not a prefix')
+})
