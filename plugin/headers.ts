@@ -4,7 +4,7 @@ import {
   FST_TEMP_RESPONSE_INVALID_HEADER_NAME,
   FST_TEMP_RESPONSE_INVALID_HEADER_VALUE
 } from './errors.ts'
-import { kSealed } from './symbols.ts'
+import { kCookies, kEntries, kSealed } from './symbols.ts'
 
 // RFC 9110 5.6.2: token = 1*tchar
 // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
@@ -54,13 +54,14 @@ function normalizeWritableName (name: string): string {
  */
 export class TemporaryHeaders implements Headers {
   /** Lower-case name -> combined value, in insertion order. `set-cookie` is never here. */
-  readonly map = new Map<string, string>()
+  readonly [kEntries]: Map<string, string>
   /** Staged `Set-Cookie` lines, in order. */
-  cookies: string[]
+  [kCookies]: string[]
   [kSealed]: boolean
 
   constructor () {
-    this.cookies = []
+    this[kEntries] = new Map()
+    this[kCookies] = []
     this[kSealed] = false
   }
 
@@ -70,15 +71,15 @@ export class TemporaryHeaders implements Headers {
    * @example request.response.headers.append('Vary', 'Accept-Language')
    */
   append (name: string, value: string): void {
-    this.assertWritable('headers.append()')
+    assertWritable(this, 'headers.append()')
     const key = normalizeWritableName(name)
     const text = normalizeHeaderValue(key, value)
     if (key === 'set-cookie') {
-      this.cookies.push(text)
+      this[kCookies].push(text)
       return
     }
-    const existing = this.map.get(key)
-    this.map.set(key, existing === undefined ? text : existing + ', ' + text)
+    const existing = this[kEntries].get(key)
+    this[kEntries].set(key, existing === undefined ? text : existing + ', ' + text)
   }
 
   /**
@@ -86,13 +87,13 @@ export class TemporaryHeaders implements Headers {
    * @example request.response.headers.set('X-Cat-Dog', 'alone in the world')
    */
   set (name: string, value: string): void {
-    this.assertWritable('headers.set()')
+    assertWritable(this, 'headers.set()')
     const key = normalizeWritableName(name)
     const text = normalizeHeaderValue(key, value)
     if (key === 'set-cookie') {
-      this.cookies = [text]
+      this[kCookies] = [text]
     } else {
-      this.map.set(key, text)
+      this[kEntries].set(key, text)
     }
   }
 
@@ -101,12 +102,12 @@ export class TemporaryHeaders implements Headers {
    * @example request.response.headers.delete('Set-Cookie')
    */
   delete (name: string): void {
-    this.assertWritable('headers.delete()')
+    assertWritable(this, 'headers.delete()')
     const key = normalizeHeaderName(name)
     if (key === 'set-cookie') {
-      this.cookies = []
+      this[kCookies] = []
     } else {
-      this.map.delete(key)
+      this[kEntries].delete(key)
     }
   }
 
@@ -114,20 +115,20 @@ export class TemporaryHeaders implements Headers {
   get (name: string): string | null {
     const key = normalizeHeaderName(name)
     if (key === 'set-cookie') {
-      return this.cookies.length === 0 ? null : this.cookies.join(', ')
+      return this[kCookies].length === 0 ? null : this[kCookies].join(', ')
     }
-    return this.map.get(key) ?? null
+    return this[kEntries].get(key) ?? null
   }
 
   /** The staged `Set-Cookie` lines, one string each. */
   getSetCookie (): string[] {
-    return this.cookies.slice()
+    return this[kCookies].slice()
   }
 
   /** Whether a header is staged. */
   has (name: string): boolean {
     const key = normalizeHeaderName(name)
-    return key === 'set-cookie' ? this.cookies.length !== 0 : this.map.has(key)
+    return key === 'set-cookie' ? this[kCookies].length !== 0 : this[kEntries].has(key)
   }
 
   forEach (callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
@@ -138,14 +139,14 @@ export class TemporaryHeaders implements Headers {
 
   /** Name/value pairs sorted by name, one pair per `Set-Cookie` line, as Fetch iterates. */
   * entries (): IterableIterator<[string, string]> {
-    const names = [...this.map.keys()]
-    if (this.cookies.length !== 0) names.push('set-cookie')
+    const names = [...this[kEntries].keys()]
+    if (this[kCookies].length !== 0) names.push('set-cookie')
     names.sort()
     for (const key of names) {
       if (key === 'set-cookie') {
-        for (const cookie of this.cookies) yield [key, cookie]
+        for (const cookie of this[kCookies]) yield [key, cookie]
       } else {
-        yield [key, this.map.get(key) as string]
+        yield [key, this[kEntries].get(key) as string]
       }
     }
   }
@@ -165,11 +166,11 @@ export class TemporaryHeaders implements Headers {
   get [Symbol.toStringTag] (): string {
     return 'Headers'
   }
+}
 
-  /** Throws the coded error for a write after the merge. */
-  assertWritable (call: string): void {
-    if (this[kSealed]) {
-      throw new FST_TEMP_RESPONSE_ALREADY_SENT(call)
-    }
+/** Throws the coded error for a write after the merge. */
+function assertWritable (headers: TemporaryHeaders, call: string): void {
+  if (headers[kSealed]) {
+    throw new FST_TEMP_RESPONSE_ALREADY_SENT(call)
   }
 }

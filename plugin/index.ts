@@ -7,8 +7,8 @@ import type { FastifyTemporaryResponseOptions } from './options.ts'
 import { normalizeOptions } from './options.ts'
 import { registerFormats } from './response-model.ts'
 import { getHolder, getTemporaryResponse } from './request-holder.ts'
-import { createOnRoute, createOnSend, resolveRouteSettings } from './route.ts'
-import { kFailed, kRegistered, kTemporaryResponse } from './symbols.ts'
+import { createFallbackOnSend, createOnRoute } from './route.ts'
+import { kRegistered, kTemporaryResponse } from './symbols.ts'
 
 function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply, _error: unknown, done: () => void): void {
   const holder = getHolder(request)
@@ -17,7 +17,7 @@ function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply,
 }
 
 async function registerCors (fastify: FastifyInstance, options: FastifyCorsOptions): Promise<void> {
-  // Loaded only when asked for: @fastify/cors is an optional peer dependency.
+  // Loaded only when asked for.
   const { default: cors } = await import('@fastify/cors')
   await fastify.register(cors, options)
 }
@@ -45,17 +45,7 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
   fastify.decorateRequest('response', { getter: getTemporaryResponse })
   fastify.addHook('onRoute', createOnRoute(route))
   fastify.addHook('onError', onErrorTemporaryResponse)
-  // Routes get their merge from onRoute; this one serves the 404 handler, which has no route.
-  const mergeNotFound = createOnSend(resolveRouteSettings({ method: 'GET', url: '*' } as never, route))
-  fastify.addHook('onSend', function onSendNotFoundTemporaryResponse (request, reply, payload, done) {
-    const holder = getHolder(request)
-    if (holder === null || !request.is404) {
-      done(null, payload)
-      return
-    }
-    holder[kFailed] = true
-    mergeNotFound.call(this, request, reply, payload, done)
-  })
+  fastify.addHook('onSend', createFallbackOnSend(route, fastify.log))
   if (cors !== false) await registerCors(fastify, cors)
 }
 

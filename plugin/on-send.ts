@@ -4,7 +4,7 @@ import type { ResolvedRouteOptions } from './options.ts'
 import type { ResponseModel } from './response-model.ts'
 import { findStatusModel } from './response-model.ts'
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
-import { kAppliedStatus, kFailed, kHeaders, kSealed, kUndo } from './symbols.ts'
+import { kAppliedStatus, kCookies, kEntries, kFailed, kHeaders, kSealed, kUndo } from './symbols.ts'
 import type { TemporaryResponse } from './temporary-response.ts'
 import { sealTemporaryResponse } from './temporary-response.ts'
 
@@ -71,19 +71,23 @@ function writeStagedHeaders (holder: TemporaryResponse, reply: FastifyReply, kee
   const headers = holder[kHeaders]
   const sent: string[] = []
   if (headers === null) return sent
-  for (const [name, value] of headers.map) {
+  for (const [name, value] of headers[kEntries]) {
     if (!isKept(keep, name)) continue
     const current = reply.getHeader(name)
     sent.push(name)
-    if (name === 'vary' || name === 'access-control-expose-headers') {
-      writeHeader(holder, reply, name, mergeTokenList(current, splitList(value), name === 'vary'), current)
+    if (name === 'vary') {
+      // Lower-cased: @fastify/compress, when its onSend runs later, looks for
+      // 'accept-encoding' case-sensitively before appending its own.
+      writeHeader(holder, reply, name, mergeTokenList(current, splitList(value.toLowerCase()), true), current)
+    } else if (name === 'access-control-expose-headers') {
+      writeHeader(holder, reply, name, mergeTokenList(current, splitList(value)), current)
     } else if (current === undefined || (name === 'content-type' && defaultContentTypes.has(current as string))) {
       writeHeader(holder, reply, name, value, current)
     }
   }
-  if (headers.cookies.length !== 0 && isKept(keep, 'set-cookie')) {
+  if (headers[kCookies].length !== 0 && isKept(keep, 'set-cookie')) {
     // Fastify appends Set-Cookie values, so the reply's own lines stay first.
-    writeHeader(holder, reply, 'set-cookie', headers.cookies, reply.getHeader('set-cookie'))
+    writeHeader(holder, reply, 'set-cookie', headers[kCookies], reply.getHeader('set-cookie'))
   }
   return sent
 }
@@ -94,7 +98,7 @@ function checkDeclaredHeaders (holder: TemporaryResponse, model: ResponseModel, 
   const status = headers === null ? undefined : findStatusModel(model, statusCode)
   if (status === undefined) return null
   for (const { name, check } of status.headers) {
-    const value = (headers as NonNullable<typeof headers>).map.get(name)
+    const value = (headers as NonNullable<typeof headers>)[kEntries].get(name)
     if (value !== undefined && !check(value)) {
       const error = new FST_TEMP_RESPONSE_INVALID_RESPONSE(statusCode)
       Object.assign(error, { details: [{ path: `headers/${name}`, message: 'Staged value does not match the declared header schema' }] })

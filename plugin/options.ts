@@ -1,8 +1,8 @@
 import type { FastifyCorsOptions } from '@fastify/cors'
 import { FST_TEMP_RESPONSE_INVALID_OPTION } from './errors.ts'
 
-/** Options that a route may override in `config.temporaryResponse`. */
-export interface TemporaryResponseRouteOptions {
+/** The options that both the plugin and a route's `config.temporaryResponse` take. */
+interface SharedOptions {
   /**
    * Which header names are added to `Access-Control-Expose-Headers` on CORS responses:
    * `'staged'` (staged and declared ones), `'declared'` (declared ones only) or `false` (none).
@@ -24,8 +24,14 @@ export interface TemporaryResponseRouteOptions {
   validateResponse?: boolean
 }
 
+/** Options that a route may override in `config.temporaryResponse`. */
+export interface TemporaryResponseRouteOptions extends SharedOptions {
+  /** Not a route option: CORS is registered once, with the plugin options. */
+  cors?: never
+}
+
 /** Options of the plugin. All but `cors` may be overridden per route in `config.temporaryResponse`. */
-export interface FastifyTemporaryResponseOptions extends TemporaryResponseRouteOptions {
+export interface FastifyTemporaryResponseOptions extends SharedOptions {
   /**
    * Registers `@fastify/cors` with these options (it must be installed), wired to
    * expose staged and declared headers. `false` leaves CORS to you: a `@fastify/cors`
@@ -59,7 +65,7 @@ function describe (value: unknown): string {
  * names the option, as @fastify/cors does for its own.
  */
 export function resolveRouteOptions (
-  options: TemporaryResponseRouteOptions,
+  options: SharedOptions,
   base: ResolvedRouteOptions,
   where: string
 ): ResolvedRouteOptions {

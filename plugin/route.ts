@@ -15,7 +15,7 @@ import { resolveRouteOptions } from './options.ts'
 import { buildResponseModel, findStatusModel } from './response-model.ts'
 import type { ResponseModel } from './response-model.ts'
 import { getHolder, markAnswered } from './request-holder.ts'
-import { kFailed } from './symbols.ts'
+import { kFailed, kRouteHooked } from './symbols.ts'
 import { isWebResponse, unpackWebResponse } from './web-response.ts'
 
 type Hook = (...args: any[]) => unknown
@@ -125,9 +125,49 @@ export function createOnRoute (base: ResolvedRouteOptions): (this: FastifyInstan
       onSend.splice(-1, 0, createHeadOnSend(settings))
     }
     routeOptions.onSend = [...onSend, createOnSend(settings)] as RouteOptions['onSend']
+    // Fastify copies config into the route context: the fallback hook reads this mark there.
+    routeOptions.config = { ...routeOptions.config, [kRouteHooked]: true } as RouteOptions['config']
     if (settings.model !== null) {
       const preSerialization = toArray(routeOptions.preSerialization as Hook | Hook[] | undefined)
       routeOptions.preSerialization = [...preSerialization, createPreSerialization(settings)] as RouteOptions['preSerialization']
     }
+  }
+}
+
+type RouteConfig = { [kRouteHooked]?: true, temporaryResponse?: TemporaryResponseRouteOptions, method?: string, url?: string } | undefined
+
+/**
+ * The application-level onSend hook. Routes get their merge from onRoute; this
+ * one merges for the requests no route-level hook serves: the 404 handler, and
+ * routes added before the plugin loaded (`app.register(plugin); app.get(...)`
+ * without `await`), which it serves without the response model and warns about.
+ * It reads the route config only for requests that touched `request.response`.
+ */
+export function createFallbackOnSend (base: ResolvedRouteOptions, log: FastifyBaseLogger): onSendHookHandler {
+  const notFound = createOnSend(resolveRouteSettings({ method: 'GET', url: '*' } as RouteOptions, base))
+  const early = new WeakMap<object, onSendHookHandler>()
+  return function onSendFallbackTemporaryResponse (request, reply, payload, done) {
+    const holder = getHolder(request)
+    if (holder === null) {
+      done(null, payload)
+      return
+    }
+    if (request.is404) {
+      holder[kFailed] = true
+      notFound.call(this, request, reply, payload, done)
+      return
+    }
+    const config = request.routeOptions.config as RouteConfig
+    if (config === undefined || config[kRouteHooked] === true) {
+      done(null, payload)
+      return
+    }
+    let merge = early.get(config)
+    if (merge === undefined) {
+      log.warn(`fastify-temporary-response: ${config.method} ${config.url} was added before the plugin loaded, so its response schema is not validated by it. Await the registration, or add routes in a plugin registered after it`)
+      merge = createOnSend(resolveRouteSettings({ method: config.method, url: config.url, config } as RouteOptions, base))
+      early.set(config, merge)
+    }
+    merge.call(this, request, reply, payload, done)
   }
 }

@@ -13,5 +13,11 @@ export const kFailed = Symbol('fastify-temporary-response.failed')
 export const kAppliedStatus = Symbol('fastify-temporary-response.applied-status')
 /** Holder: [name, previous value] pairs to undo a merge that an error overtook. */
 export const kUndo = Symbol('fastify-temporary-response.undo')
+/** Headers: lower-case name -> combined value, in insertion order (never `set-cookie`). */
+export const kEntries = Symbol('fastify-temporary-response.entries')
+/** Headers: the staged `Set-Cookie` lines, in order. */
+export const kCookies = Symbol('fastify-temporary-response.cookies')
 /** Registration marker on the Fastify instance. */
 export const kRegistered = Symbol('fastify-temporary-response.registered')
+/** Route config: set by onRoute on routes that got the plugin's route-level hooks. */
+export const kRouteHooked = Symbol('fastify-temporary-response.route-hooked')

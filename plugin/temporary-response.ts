@@ -2,7 +2,7 @@ import { serializeClearCookie, serializeCookie } from './cookies.ts'
 import type { ClearCookieOptions, CookieOptions } from './cookies.ts'
 import { FST_TEMP_RESPONSE_ALREADY_SENT, FST_TEMP_RESPONSE_INVALID_STATUS_CODE } from './errors.ts'
 import { TemporaryHeaders } from './headers.ts'
-import { kAppliedStatus, kFailed, kHeaders, kSealed, kUndo } from './symbols.ts'
+import { kAppliedStatus, kCookies, kFailed, kHeaders, kSealed, kUndo } from './symbols.ts'
 
 /**
  * The temporary response of one request, FastAPI's `response: Response` parameter:
@@ -64,7 +64,7 @@ export class TemporaryResponse {
    */
   setCookie (name: string, value: string, options?: CookieOptions): this {
     this.assertWritable('setCookie()')
-    this.headers.cookies.push(serializeCookie(name, value, options))
+    this.headers[kCookies].push(serializeCookie(name, value, options))
     return this
   }
 
@@ -74,7 +74,7 @@ export class TemporaryResponse {
    */
   clearCookie (name: string, options?: ClearCookieOptions): this {
     this.assertWritable('clearCookie()')
-    this.headers.cookies.push(serializeClearCookie(name, options))
+    this.headers[kCookies].push(serializeClearCookie(name, options))
     return this
   }
 

@@ -17,11 +17,11 @@ declare module 'fastify' {
      * request.response.setCookie('fakesession', 'fake-cookie-session-value')
      * request.response.statusCode = 201
      */
-    response: TemporaryResponse
+    readonly response: TemporaryResponse
   }
 
   interface FastifyContextConfig {
     /** Per-route overrides of the fastify-temporary-response options. */
-    temporaryResponse?: TemporaryResponseRouteOptions
+    temporaryResponse?: TemporaryResponseRouteOptions & object
   }
 }

@@ -1,6 +1,8 @@
 import { test } from 'tap'
 import { Readable } from 'node:stream'
 import { Type } from '@sinclair/typebox'
+import Fastify from 'fastify'
+import plugin from '../plugin/index.ts'
 import { build, list } from './helpers/app.ts'
 
 // Merge rules 1 (status), 2 (headers), 5 (no body) and 6 (never broken),
@@ -224,7 +226,7 @@ test('Vary is merged as a token list, case-insensitively and without duplicates'
     return 'ok'
   })
   const res = await app.inject('/')
-  t.same(list(res.headers.vary), ['Origin', 'Accept-Encoding', 'Accept-Language'])
+  t.same(list(res.headers.vary), ['Origin', 'Accept-Encoding', 'accept-language'])
 })
 
 test('Vary: * absorbs every other element', async t => {
@@ -243,7 +245,7 @@ test('a staged Vary merges into the Vary of a returned Response', async t => {
     request.response.headers.append('Vary', 'Accept-Language')
     return new Response('x', { headers: { vary: 'Origin' } })
   })
-  t.same(list((await app.inject('/')).headers.vary), ['Origin', 'Accept-Language'])
+  t.same(list((await app.inject('/')).headers.vary), ['Origin', 'accept-language'])
 })
 
 test('a staged Content-Type replaces the default one Fastify picks', async t => {
@@ -420,4 +422,29 @@ test('a consumed Response body is rejected by Fastify as before', async t => {
   const res = await app.inject('/')
   t.equal(res.statusCode, 500)
   t.equal(res.json().code, 'FST_ERR_REP_RESPONSE_BODY_CONSUMED')
+})
+
+test('a route added before the plugin loaded (register() not awaited) still merges, with a warning', async t => {
+  const logs: Array<Record<string, any>> = []
+  const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => logs.push(JSON.parse(line)) } } })
+  t.teardown(() => app.close())
+  app.register(plugin, { keepOnError: ['x-kept'] })
+  app.get('/early', { config: { temporaryResponse: { keepOnError: true } } }, async request => {
+    request.response.headers.set('X-Early', 'yes')
+    request.response.statusCode = (request.query as { fail?: string }).fail === undefined ? 201 : 200
+    if ((request.query as { fail?: string }).fail !== undefined) throw new Error('boom')
+    return { ok: true }
+  })
+  app.get('/untouched', async () => 'ok')
+  const res = await app.inject('/early')
+  t.equal(res.statusCode, 201)
+  t.equal(res.headers['x-early'], 'yes')
+  const failed = await app.inject('/early?fail')
+  t.equal(failed.statusCode, 500)
+  t.equal(failed.headers['x-early'], 'yes', 'the route\'s own keepOnError applies')
+  t.equal((await app.inject('/untouched')).body, 'ok')
+  const warnings = logs.filter(log => log.level === 40).map(log => log.msg)
+  t.same(warnings, [
+    'fastify-temporary-response: GET /early was added before the plugin loaded, so its response schema is not validated by it. Await the registration, or add routes in a plugin registered after it'
+  ], 'warned once per route')
 })
