@@ -1,4 +1,5 @@
 import { serialize } from 'cookie'
+import { describe, toText } from './describe.ts'
 import {
   FST_TEMP_RESPONSE_INVALID_COOKIE_NAME,
   FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION,
@@ -48,7 +49,7 @@ function assertCookieRules (name: string, options: CookieOptions): void {
   }
   const { maxAge, sameSite, secure } = options
   if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge <= maxAgeLimit)) {
-    fail(`maxAge must be an integer number of seconds up to ${maxAgeLimit} (400 days), instead got ${maxAge}`)
+    fail(`maxAge must be an integer number of seconds up to ${maxAgeLimit} (400 days), instead got ${describe(maxAge)}`)
   }
   if (options.expires !== undefined && !(options.expires instanceof Date && Number.isFinite(options.expires.getTime()))) {
     fail('expires must be a valid Date')
@@ -74,18 +75,19 @@ function assertCookieRules (name: string, options: CookieOptions): void {
  * it does not: the name is a token, prefix rules, `Secure` requirements and the
  * 400-day cap. The value is percent-encoded with `encodeURIComponent`, as `cookie` does.
  */
-export function serializeCookie (name: string, value: string, options: CookieOptions = {}): string {
+export function serializeCookie (name: string, value: string, options?: CookieOptions | null): string {
   if (typeof name !== 'string' || !cookieNameRE.test(name)) {
-    throw new FST_TEMP_RESPONSE_INVALID_COOKIE_NAME(JSON.stringify(String(name)))
+    throw new FST_TEMP_RESPONSE_INVALID_COOKIE_NAME(describe(name))
   }
-  const resolved = { ...options, path: options.path ?? '/', sameSite: options.sameSite ?? 'lax' }
+  const resolved = { ...options, path: options?.path ?? '/', sameSite: options?.sameSite ?? 'lax' }
   assertCookieRules(name, resolved)
-  let encoded: string
+  let encoded: string | null = toText(value)
   try {
-    encoded = encodeURIComponent(String(value))
+    if (encoded !== null) encoded = encodeURIComponent(encoded)
   } catch {
-    throw new FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE(name)
+    encoded = null
   }
+  if (encoded === null) throw new FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE(name)
   try {
     // The value is already encoded: pass it through so `cookie` only validates it.
     return serialize(name, encoded, { ...resolved, encode: identity })
@@ -96,7 +98,7 @@ export function serializeCookie (name: string, value: string, options: CookieOpt
 }
 
 /** Serializes the `Set-Cookie` line that deletes a cookie: empty, expired, same scope. */
-export function serializeClearCookie (name: string, options: ClearCookieOptions = {}): string {
+export function serializeClearCookie (name: string, options?: ClearCookieOptions | null): string {
   return serializeCookie(name, '', { ...options, maxAge: 0, expires: epoch })
 }
 

@@ -46,7 +46,7 @@ export const FST_TEMP_RESPONSE_INVALID_COOKIE_NAME = createError(
 /** A cookie value that cannot be encoded. */
 export const FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE = createError(
   'FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE',
-  'Cookie "%s" has a value that cannot be percent-encoded (a lone UTF-16 surrogate?)',
+  'Cookie "%s" has a value that cannot be made a string and percent-encoded (a symbol, or a lone UTF-16 surrogate?)',
   500,
   TypeError
 )

@@ -13,7 +13,7 @@ export function isExposable (name: string): boolean {
 }
 
 function toList (value: unknown): string {
-  if (value === undefined || value === null) return ''
+  if (value == null) return ''
   return Array.isArray(value) ? value.join(', ') : String(value)
 }
 

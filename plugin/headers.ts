@@ -4,11 +4,14 @@ import {
   FST_TEMP_RESPONSE_INVALID_HEADER_NAME,
   FST_TEMP_RESPONSE_INVALID_HEADER_VALUE
 } from './errors.ts'
-import { kCookies, kEntries, kSealed } from './symbols.ts'
+import { describe, toText } from './describe.ts'
+import { kCookies, kEntries, kObsText, kSealed } from './symbols.ts'
 
 // RFC 9110 5.6.2: token = 1*tchar
 // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
 const tokenRE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// Anything but tab and visible ASCII: most values have none, and pay for this test only.
+const notPlainRE = /[^\t\x20-\x7e]/
 // What node:http validateHeaderValue() refuses (lib/_http_common.js checkInvalidHeaderChar):
 // everything but tab, visible ASCII and obs-text (0x80-0xFF).
 const invalidValueCharRE = /[^\t\x20-\x7e\x80-\xff]/
@@ -26,15 +29,21 @@ const framingHeaders = new Set([
 /** Lower-cases and checks a header name; throws a coded error when it is not a token. */
 export function normalizeHeaderName (name: string): string {
   if (typeof name !== 'string' || !tokenRE.test(name)) {
-    throw new FST_TEMP_RESPONSE_INVALID_HEADER_NAME(JSON.stringify(String(name)))
+    throw new FST_TEMP_RESPONSE_INVALID_HEADER_NAME(describe(name))
   }
   return name.toLowerCase()
 }
 
-function normalizeHeaderValue (name: string, value: string): string {
-  const text = typeof value === 'string' ? value : String(value)
-  if (invalidValueCharRE.test(text)) {
-    throw new FST_TEMP_RESPONSE_INVALID_HEADER_VALUE(name)
+/**
+ * Checks and trims a value. Obs-text (0x80-0xFF) is allowed, as Node allows it,
+ * and noted on the headers: see kObsText.
+ */
+function normalizeHeaderValue (headers: TemporaryHeaders, name: string, value: unknown): string {
+  const text = toText(value)
+  if (text === null) throw new FST_TEMP_RESPONSE_INVALID_HEADER_VALUE(name)
+  if (notPlainRE.test(text)) {
+    if (invalidValueCharRE.test(text)) throw new FST_TEMP_RESPONSE_INVALID_HEADER_VALUE(name)
+    headers[kObsText] = true
   }
   return text.replace(surroundingWhitespaceRE, '')
 }
@@ -58,8 +67,11 @@ export class TemporaryHeaders implements Headers {
   /** Staged `Set-Cookie` lines, in order. */
   [kCookies]: string[]
   [kSealed]: boolean
+  /** A staged value has obs-text (0x80-0xFF), which a string body would re-encode. */
+  [kObsText]: boolean
 
   constructor () {
+    this[kObsText] = false
     this[kEntries] = new Map()
     this[kCookies] = []
     this[kSealed] = false
@@ -73,7 +85,7 @@ export class TemporaryHeaders implements Headers {
   append (name: string, value: string): void {
     assertWritable(this, 'headers.append()')
     const key = normalizeWritableName(name)
-    const text = normalizeHeaderValue(key, value)
+    const text = normalizeHeaderValue(this, key, value)
     if (key === 'set-cookie') {
       this[kCookies].push(text)
       return
@@ -89,7 +101,7 @@ export class TemporaryHeaders implements Headers {
   set (name: string, value: string): void {
     assertWritable(this, 'headers.set()')
     const key = normalizeWritableName(name)
-    const text = normalizeHeaderValue(key, value)
+    const text = normalizeHeaderValue(this, key, value)
     if (key === 'set-cookie') {
       this[kCookies] = [text]
     } else {

@@ -4,7 +4,7 @@ import type { ResolvedRouteOptions } from './options.ts'
 import type { ResponseModel } from './response-model.ts'
 import { findStatusModel } from './response-model.ts'
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
-import { kAppliedStatus, kCookies, kEntries, kFailed, kHeaders, kSealed, kUndo } from './symbols.ts'
+import { kAppliedStatus, kCookies, kEntries, kFailed, kHeaders, kObsText, kSealed, kUndo } from './symbols.ts'
 import type { TemporaryResponse } from './temporary-response.ts'
 import { sealTemporaryResponse } from './temporary-response.ts'
 
@@ -115,7 +115,7 @@ function dropBody (reply: FastifyReply, payload: unknown): null {
   const body = payload as { resume?: () => void, on?: (e: string, f: () => void) => void, cancel?: () => Promise<void> } | null
   if (body !== null && typeof body === 'object') {
     if (typeof body.resume === 'function') {
-      body.on?.('error', noop)
+      (body as NodeJS.ReadableStream).on('error', noop)
       body.resume()
     } else if (typeof body.cancel === 'function') {
       body.cancel().catch(noop)
@@ -158,6 +158,9 @@ export function mergeTemporaryResponse (
     if (error !== null) return error
   }
   const sent = writeStagedHeaders(holder, reply, failed ? settings.keepOnError : true)
+  // Node writes the head and a string body in one write, in the body's encoding (UTF-8),
+  // which would re-encode obs-text in a header (nodejs/node#42579). A Buffer body does not.
+  if (typeof payload === 'string' && holder[kHeaders]?.[kObsText] === true) payload = Buffer.from(payload)
   const applied = holder[kAppliedStatus]
   if (applied !== 0 && reply.raw.statusCode === applied && noBodyStatuses.has(applied)) {
     payload = dropBody(reply, payload)

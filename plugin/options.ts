@@ -1,4 +1,5 @@
 import type { FastifyCorsOptions } from '@fastify/cors'
+import { describe } from './describe.ts'
 import { FST_TEMP_RESPONSE_INVALID_OPTION } from './errors.ts'
 
 /** The options that both the plugin and a route's `config.temporaryResponse` take. */
@@ -54,10 +55,6 @@ const exposeValues = ['staged', 'declared', false]
 
 function invalid (name: string, expected: string, value: unknown): never {
   throw new FST_TEMP_RESPONSE_INVALID_OPTION(name, expected, describe(value))
-}
-
-function describe (value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : Array.isArray(value) ? 'an array' : String(value)
 }
 
 /**

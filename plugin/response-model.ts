@@ -139,16 +139,14 @@ function buildStatusModel (status: string, schema: SchemaObject, declaredNames: 
 }
 
 /**
- * Compiles the response model of a route once, at registration; `null` when it has
- * no response schema. A schema TypeBox cannot compile is reported to `onUncompilable`
- * and left unvalidated (Fastify still serializes and filters by it).
+ * Compiles the response model of a route once, at registration. A schema TypeBox
+ * cannot compile is reported to `onUncompilable` and left unvalidated (Fastify
+ * still serializes and filters by it).
  */
-export function buildResponseModel (response: unknown, onUncompilable: UncompilableHandler): ResponseModel | null {
-  if (response === null || typeof response !== 'object') return null
+export function buildResponseModel (response: object, onUncompilable: UncompilableHandler): ResponseModel {
   const statuses = new Map<string, StatusModel>()
   const declaredNames = new Set<string>()
   for (const [status, schema] of Object.entries(response)) {
-    if (schema === null || typeof schema !== 'object') continue
     statuses.set(status.toLowerCase(), buildStatusModel(status, schema, declaredNames, onUncompilable))
   }
   return { statuses, declaredNames: [...declaredNames] }

@@ -19,5 +19,7 @@ export const kEntries = Symbol('fastify-temporary-response.entries')
 export const kCookies = Symbol('fastify-temporary-response.cookies')
 /** Registration marker on the Fastify instance. */
 export const kRegistered = Symbol('fastify-temporary-response.registered')
+/** Headers: a staged value has a byte above 0x7F. */
+export const kObsText = Symbol('fastify-temporary-response.obs-text')
 /** Route config: set by onRoute on routes that got the plugin's route-level hooks. */
 export const kRouteHooked = Symbol('fastify-temporary-response.route-hooked')

@@ -1,5 +1,6 @@
 import { serializeClearCookie, serializeCookie } from './cookies.ts'
 import type { ClearCookieOptions, CookieOptions } from './cookies.ts'
+import { describe } from './describe.ts'
 import { FST_TEMP_RESPONSE_ALREADY_SENT, FST_TEMP_RESPONSE_INVALID_STATUS_CODE } from './errors.ts'
 import { TemporaryHeaders } from './headers.ts'
 import { kAppliedStatus, kCookies, kFailed, kHeaders, kSealed, kUndo } from './symbols.ts'
@@ -53,7 +54,7 @@ export class TemporaryResponse {
   set statusCode (code: number | undefined) {
     this.assertWritable('statusCode')
     if (code !== undefined && !(Number.isInteger(code) && code >= 200 && code <= 599)) {
-      throw new FST_TEMP_RESPONSE_INVALID_STATUS_CODE(String(code))
+      throw new FST_TEMP_RESPONSE_INVALID_STATUS_CODE(describe(code))
     }
     this.#statusCode = code
   }

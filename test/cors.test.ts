@@ -193,3 +193,15 @@ test('an invalid cors option is reported by @fastify/cors at registration', asyn
   t.teardown(() => app.close())
   await t.rejects(async () => { await app.register(plugin, { cors: { origin, hook: 'onSend' as 'onRequest' } }) }, /Invalid hook/)
 })
+
+test('an OPTIONS request that is not a preflight gets the exposure', async t => {
+  const app = await build(t)
+  app.options('/', async (request, reply) => {
+    reply.header('Access-Control-Allow-Origin', origin)
+    request.response.headers.set('Allow', 'GET, OPTIONS')
+    request.response.headers.set('X-Options', '1')
+    return ''
+  })
+  const res = await app.inject({ method: 'OPTIONS', url: '/', headers: { origin } })
+  t.same(list(res.headers['access-control-expose-headers']), ['allow', 'x-options'])
+})

@@ -28,7 +28,7 @@ const expected: Record<string, [Function, number, string[], string]> = {
   ],
   FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE: [
     TypeError, 500, ['sid'],
-    'Cookie "sid" has a value that cannot be percent-encoded (a lone UTF-16 surrogate?)'
+    'Cookie "sid" has a value that cannot be made a string and percent-encoded (a symbol, or a lone UTF-16 surrogate?)'
   ],
   FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION: [
     TypeError, 500, ['sid', 'partitioned requires secure: true'],
@@ -43,8 +43,8 @@ const expected: Record<string, [Function, number, string[], string]> = {
     'Response does not match the schema of status 201'
   ],
   FST_TEMP_RESPONSE_INVALID_OPTION: [
-    TypeError, 500, ['options.validateResponse', 'a boolean', "'yes'"],
-    "Option options.validateResponse must be a boolean, instead got 'yes'"
+    TypeError, 500, ['options.validateResponse', 'a boolean', '"yes"'],
+    'Option options.validateResponse must be a boolean, instead got "yes"'
   ],
   FST_TEMP_RESPONSE_ALREADY_REGISTERED: [
     Error, 500, [],

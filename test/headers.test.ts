@@ -260,7 +260,7 @@ test('invalid header names throw on set, append, delete, get and has', async (t)
 test('a name that is not a string throws, with its string form in the message', async (t) => {
   const headers = new TemporaryHeaders()
   const err = t.throws(() => headers.get({} as unknown as string), { code: INVALID_NAME }) as Error
-  t.equal(err.message, 'Header name must be an RFC 9110 token, instead got "[object Object]"')
+  t.equal(err.message, 'Header name must be an RFC 9110 token, instead got [object Object]')
   t.ok(err instanceof TypeError)
 })
 

@@ -195,3 +195,18 @@ test('callNotFound() from a handler drops staged headers like any 404', async t 
   t.equal(res.statusCode, 404)
   t.equal(res.headers['x-dropped'], undefined)
 })
+
+test('an error after an untouched request was answered is still handled', async t => {
+  const app = await build(t)
+  app.addHook('onRoute', routeOptions => {
+    const hooks = [routeOptions.onSend ?? []].flat()
+    routeOptions.onSend = [...hooks, async (_request: unknown, reply: { statusCode: number }, payload: unknown) => {
+      if (reply.statusCode < 400) throw new Error('late failure')
+      return payload
+    }]
+  })
+  app.get('/', async () => 'never touched')
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.equal(res.json().message, 'late failure')
+})

@@ -448,3 +448,48 @@ test('a route added before the plugin loaded (register() not awaited) still merg
     'fastify-temporary-response: GET /early was added before the plugin loaded, so its response schema is not validated by it. Await the registration, or add routes in a plugin registered after it'
   ], 'warned once per route')
 })
+
+test('a body dropped for a staged 204 is drained, even if it fails', async t => {
+  const app = await build(t)
+  app.get('/node', async request => {
+    request.response.statusCode = 204
+    return new Readable({ read () { this.destroy(new Error('broken source')) } })
+  })
+  app.get('/web', async request => {
+    request.response.statusCode = 204
+    return new ReadableStream({ cancel () { throw new Error('cannot cancel') } })
+  })
+  for (const url of ['/node', '/web']) {
+    const res = await app.inject(url)
+    t.equal(res.statusCode, 204, url)
+    t.equal(res.body, '', url)
+  }
+})
+
+test('obs-text in a staged header survives a string body: it is sent as a Buffer', async t => {
+  const app = await build(t)
+  app.get('/', async request => {
+    request.response.headers.set('X-Latin1', 'caf\u00e9')
+    return 'text body'
+  })
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const { request } = await import('node:http')
+  const raw = await new Promise<Buffer>((resolve, reject) => {
+    request(address, res => {
+      const index = res.rawHeaders.findIndex(name => name.toLowerCase() === 'x-latin1')
+      resolve(Buffer.from(res.rawHeaders[index + 1], 'latin1'))
+      res.resume()
+    }).on('error', reject).end()
+  })
+  t.same([...raw], [0x63, 0x61, 0x66, 0xe9])
+})
+
+test('a Vary the reply holds as an array is merged like a list', async t => {
+  const app = await build(t)
+  app.get('/', async (request, reply) => {
+    reply.header('Vary', ['Origin', 'Accept'])
+    request.response.headers.set('Vary', 'accept, Accept-Language')
+    return 'ok'
+  })
+  t.same(list((await app.inject('/')).headers.vary), ['Origin', 'Accept', 'accept-language'])
+})

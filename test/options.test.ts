@@ -24,16 +24,16 @@ async function registerError (options: FastifyTemporaryResponseOptions): Promise
 }
 
 const invalidPluginOptions: Array<[string, unknown, string]> = [
-  ["exposeHeaders 'all'", { exposeHeaders: 'all' }, "Option options.exposeHeaders must be 'staged', 'declared' or false, instead got 'all'"],
+  ["exposeHeaders 'all'", { exposeHeaders: 'all' }, "Option options.exposeHeaders must be 'staged', 'declared' or false, instead got \"all\""],
   ['exposeHeaders true', { exposeHeaders: true }, "Option options.exposeHeaders must be 'staged', 'declared' or false, instead got true"],
-  ["keepOnError 'x'", { keepOnError: 'x' }, "Option options.keepOnError must be a boolean or an array of header names, instead got 'x'"],
+  ["keepOnError 'x'", { keepOnError: 'x' }, 'Option options.keepOnError must be a boolean or an array of header names, instead got "x"'],
   ['keepOnError [1]', { keepOnError: [1] }, 'Option options.keepOnError must be a boolean or an array of header names, instead got an array'],
   ["keepOnError ['x-a', null]", { keepOnError: ['x-a', null] }, 'Option options.keepOnError must be a boolean or an array of header names, instead got an array'],
-  ["validateResponse 'yes'", { validateResponse: 'yes' }, "Option options.validateResponse must be a boolean, instead got 'yes'"],
+  ["validateResponse 'yes'", { validateResponse: 'yes' }, 'Option options.validateResponse must be a boolean, instead got "yes"'],
   ['validateResponse 1', { validateResponse: 1 }, 'Option options.validateResponse must be a boolean, instead got 1'],
   ['cors true', { cors: true }, 'Option options.cors must be @fastify/cors options (an object) or false, instead got true'],
   ['cors 1', { cors: 1 }, 'Option options.cors must be @fastify/cors options (an object) or false, instead got 1'],
-  ["cors 'x'", { cors: 'x' }, "Option options.cors must be @fastify/cors options (an object) or false, instead got 'x'"]
+  ["cors 'x'", { cors: 'x' }, 'Option options.cors must be @fastify/cors options (an object) or false, instead got "x"']
 ]
 
 for (const [label, options, message] of invalidPluginOptions) {
@@ -108,7 +108,7 @@ test('an invalid route config throws at route registration', async (t) => {
     await app.ready()
   }, {
     code: INVALID_OPTION,
-    message: "Option config.temporaryResponse of GET /x.exposeHeaders must be 'staged', 'declared' or false, instead got 'nope'"
+    message: "Option config.temporaryResponse of GET /x.exposeHeaders must be 'staged', 'declared' or false, instead got \"nope\""
   })
 })
 
@@ -141,7 +141,7 @@ test('a non-object route config names the route in the message', async (t) => {
   await t.rejects(async () => {
     app.put('/y', { config: { temporaryResponse: 'x' } as never }, async () => 'ok')
     await app.ready()
-  }, { message: "Option config.temporaryResponse of PUT /y must be an object, instead got 'x'" })
+  }, { message: 'Option config.temporaryResponse of PUT /y must be an object, instead got "x"' })
 })
 
 test('valid route configs are accepted', async (t) => {

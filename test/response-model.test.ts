@@ -295,3 +295,12 @@ test('a schema TypeBox cannot compile is left unvalidated, with a warning at reg
     'fastify-temporary-response: the response schema of GET / (200) is not validated: TypeBox cannot compile it'
   ])
 })
+
+test('the log gets at most ten mismatches', async t => {
+  const logs: Array<Record<string, any>> = []
+  const app = await build(t, {}, { logger: { level: 'error', stream: { write: (line: string) => logs.push(JSON.parse(line)) } } })
+  const wide = Type.Object(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}`, Type.Integer()])))
+  app.get('/', { schema: { response: { 200: wide } } }, async () => ({}))
+  t.equal((await app.inject('/')).statusCode, 500)
+  t.equal(logs.find(log => log.err?.code === 'FST_TEMP_RESPONSE_INVALID_RESPONSE')?.err.details.length, 10)
+})
