@@ -205,3 +205,16 @@ test('an OPTIONS request that is not a preflight gets the exposure', async t => 
   const res = await app.inject({ method: 'OPTIONS', url: '/', headers: { origin } })
   t.same(list(res.headers['access-control-expose-headers']), ['allow', 'x-options'])
 })
+
+test('a preflight to a route that declares headers gets no exposure', async t => {
+  const app = await build(t, { cors: { origin } })
+  app.options('/declared', { schema: declared }, async () => ({ ok: true }))
+  const res = await app.inject({
+    method: 'OPTIONS',
+    url: '/declared',
+    headers: { origin, 'access-control-request-method': 'OPTIONS' }
+  })
+  t.equal(res.statusCode, 204)
+  t.equal(res.headers['access-control-allow-origin'], origin)
+  t.equal(res.headers['access-control-expose-headers'], undefined)
+})
