@@ -8,7 +8,6 @@ import { pathToFileURL } from 'node:url'
 import Fastify from 'fastify'
 import fastifyCors from '@fastify/cors'
 import { Type } from '@sinclair/typebox'
-import { serialize } from 'cookie'
 
 // BENCH_PLUGIN points B at another build (for example an older release's dist/index.js).
 const pluginURL = process.env.BENCH_PLUGIN
@@ -53,7 +52,9 @@ function addStagedByHandRoute (app, { expose = false } = {}) {
   }, function createItemByHand (_request, reply) {
     reply.header('x-cat-dog', CAT_DOG)
     reply.header('x-rate-limit-remaining', REMAINING)
-    reply.header('set-cookie', serialize('session', COOKIE_VALUE, { httpOnly: true, path: '/', sameSite: 'lax' }))
+    // Written directly, the physical limit: cookie's serialize(name, value, options) would
+    // cost A an object spread (about a microsecond on Node 20) that B does not pay.
+    reply.header('set-cookie', 'session=' + encodeURIComponent(COOKIE_VALUE) + '; Path=/; HttpOnly; SameSite=Lax')
     if (expose && reply.hasHeader('access-control-allow-origin')) {
       reply.header('access-control-expose-headers', EXPOSED)
     }

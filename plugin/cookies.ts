@@ -1,4 +1,5 @@
-import { serialize } from 'cookie'
+import { stringifySetCookie } from 'cookie'
+import type { SetCookie } from 'cookie'
 import { describe, toText } from './describe.ts'
 import {
   FST_TEMP_RESPONSE_INVALID_COOKIE_NAME,
@@ -35,7 +36,7 @@ export interface CookieOptions {
 }
 
 /** Options of `request.response.clearCookie()`: the attributes the cookie was set with. */
-export type ClearCookieOptions = Pick<CookieOptions, 'path' | 'domain' | 'secure' | 'httpOnly' | 'sameSite' | 'partitioned'>
+export type ClearCookieOptions = Omit<CookieOptions, 'maxAge' | 'expires'>
 
 // RFC 6265 4.1.1: cookie-name = token (RFC 9110 5.6.2)
 const cookieNameRE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -43,30 +44,31 @@ const cookieNameRE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const maxAgeLimit = 400 * 24 * 60 * 60
 const epoch = new Date(0)
 
+function fail (name: string, reason: string): never {
+  throw new FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION(name, reason)
+}
+
 function assertCookieRules (name: string, options: CookieOptions): void {
-  const fail = (reason: string): never => {
-    throw new FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION(name, reason)
-  }
   const { maxAge, sameSite, secure } = options
   if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge <= maxAgeLimit)) {
-    fail(`maxAge must be an integer number of seconds up to ${maxAgeLimit} (400 days), instead got ${describe(maxAge)}`)
+    fail(name, `maxAge must be an integer number of seconds up to ${maxAgeLimit} (400 days), instead got ${describe(maxAge)}`)
   }
   if (options.expires !== undefined && !(options.expires instanceof Date && Number.isFinite(options.expires.getTime()))) {
-    fail('expires must be a valid Date')
+    fail(name, 'expires must be a valid Date')
   }
   if (typeof sameSite === 'string' && sameSite.toLowerCase() === 'none' && secure !== true) {
-    fail("sameSite: 'none' requires secure: true (browsers reject it otherwise)")
+    fail(name, "sameSite: 'none' requires secure: true (browsers reject it otherwise)")
   }
   if (options.partitioned === true && secure !== true) {
-    fail('partitioned requires secure: true')
+    fail(name, 'partitioned requires secure: true')
   }
   // Cookie prefixes, matched case-insensitively as RFC 6265bis 5.6 (step 21-22) does.
   const lower = name.toLowerCase()
   if (lower.startsWith('__secure-') && secure !== true) {
-    fail('a __Secure- cookie requires secure: true')
+    fail(name, 'a __Secure- cookie requires secure: true')
   }
   if (lower.startsWith('__host-') && (secure !== true || options.domain !== undefined || options.path !== '/')) {
-    fail("a __Host- cookie requires secure: true, path: '/' and no domain")
+    fail(name, "a __Host- cookie requires secure: true, path: '/' and no domain")
   }
 }
 
@@ -79,8 +81,22 @@ export function serializeCookie (name: string, value: string, options?: CookieOp
   if (typeof name !== 'string' || !cookieNameRE.test(name)) {
     throw new FST_TEMP_RESPONSE_INVALID_COOKIE_NAME(describe(name))
   }
-  const resolved = { ...options, path: options?.path ?? '/', sameSite: options?.sameSite ?? 'lax' }
-  assertCookieRules(name, resolved)
+  // One literal, no spread: on Node 20 an object spread costs about a microsecond,
+  // and cookie's serialize(name, value, options) spreads; its object form does not.
+  const cookie: SetCookie = {
+    name,
+    value: '',
+    maxAge: options?.maxAge,
+    expires: options?.expires,
+    path: options?.path ?? '/',
+    domain: options?.domain,
+    secure: options?.secure,
+    httpOnly: options?.httpOnly,
+    sameSite: options?.sameSite ?? 'lax',
+    partitioned: options?.partitioned,
+    priority: options?.priority
+  }
+  assertCookieRules(name, cookie)
   let encoded: string | null = toText(value)
   try {
     if (encoded !== null) encoded = encodeURIComponent(encoded)
@@ -88,9 +104,10 @@ export function serializeCookie (name: string, value: string, options?: CookieOp
     encoded = null
   }
   if (encoded === null) throw new FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE(name)
+  cookie.value = encoded
   try {
     // The value is already encoded: pass it through so `cookie` only validates it.
-    return serialize(name, encoded, { ...resolved, encode: identity })
+    return stringifySetCookie(cookie, passThrough)
   } catch (err) {
     // cookie rejects a malformed domain, path, priority or sameSite with a TypeError.
     throw new FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION(name, (err as Error).message)
@@ -99,9 +116,17 @@ export function serializeCookie (name: string, value: string, options?: CookieOp
 
 /** Serializes the `Set-Cookie` line that deletes a cookie: empty, expired, same scope. */
 export function serializeClearCookie (name: string, options?: ClearCookieOptions | null): string {
-  return serializeCookie(name, '', { ...options, maxAge: 0, expires: epoch })
+  return serializeCookie(name, '', {
+    path: options?.path,
+    domain: options?.domain,
+    secure: options?.secure,
+    httpOnly: options?.httpOnly,
+    sameSite: options?.sameSite,
+    partitioned: options?.partitioned,
+    priority: options?.priority,
+    maxAge: 0,
+    expires: epoch
+  })
 }
 
-function identity (text: string): string {
-  return text
-}
+const passThrough = { encode: (text: string) => text }

@@ -5,7 +5,7 @@ import {
   FST_TEMP_RESPONSE_INVALID_HEADER_VALUE
 } from './errors.ts'
 import { describe, toText } from './describe.ts'
-import { kCookies, kEntries, kObsText, kSealed } from './symbols.ts'
+import { kCookies, kNames, kObsText, kSealed, kValues } from './symbols.ts'
 
 // RFC 9110 5.6.2: token = 1*tchar
 // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
@@ -45,14 +45,27 @@ function normalizeHeaderValue (headers: TemporaryHeaders, name: string, value: u
     if (invalidValueCharRE.test(text)) throw new FST_TEMP_RESPONSE_INVALID_HEADER_VALUE(name)
     headers[kObsText] = true
   }
-  return text.replace(surroundingWhitespaceRE, '')
+  return isBlank(text.charCodeAt(0)) || isBlank(text.charCodeAt(text.length - 1))
+    ? text.replace(surroundingWhitespaceRE, '')
+    : text
 }
 
+function isBlank (code: number): boolean {
+  return code === 0x20 || code === 0x09
+}
+
+// Names are almost always constants: remember the ones that passed, up to a bound.
+const writableNames = new Map<string, string>()
+
 function normalizeWritableName (name: string): string {
+  const cached = writableNames.get(name)
+  if (cached !== undefined) return cached
   const key = normalizeHeaderName(name)
   if (framingHeaders.has(key)) {
     throw new FST_TEMP_RESPONSE_FORBIDDEN_HEADER(key)
   }
+  if (writableNames.size === 1024) writableNames.clear()
+  writableNames.set(name, key)
   return key
 }
 
@@ -62,8 +75,14 @@ function normalizeWritableName (name: string): string {
  * `Set-Cookie` kept as separate lines, and every write validated at the call.
  */
 export class TemporaryHeaders implements Headers {
-  /** Lower-case name -> combined value, in insertion order. `set-cookie` is never here. */
-  readonly [kEntries]: Map<string, string>
+  /**
+   * Lower-case names and their combined values, in insertion order, as two
+   * parallel arrays: a request stages a handful of headers, and a linear scan
+   * of a few strings beats a Map and allocates no entry tuples.
+   * `set-cookie` is never here.
+   */
+  readonly [kNames]: string[]
+  readonly [kValues]: string[]
   /** Staged `Set-Cookie` lines, in order. */
   [kCookies]: string[]
   [kSealed]: boolean
@@ -71,10 +90,11 @@ export class TemporaryHeaders implements Headers {
   [kObsText]: boolean
 
   constructor () {
-    this[kObsText] = false
-    this[kEntries] = new Map()
+    this[kNames] = []
+    this[kValues] = []
     this[kCookies] = []
     this[kSealed] = false
+    this[kObsText] = false
   }
 
   /**
@@ -90,8 +110,13 @@ export class TemporaryHeaders implements Headers {
       this[kCookies].push(text)
       return
     }
-    const existing = this[kEntries].get(key)
-    this[kEntries].set(key, existing === undefined ? text : existing + ', ' + text)
+    const index = this[kNames].indexOf(key)
+    if (index === -1) {
+      this[kNames].push(key)
+      this[kValues].push(text)
+    } else {
+      this[kValues][index] += ', ' + text
+    }
   }
 
   /**
@@ -104,8 +129,14 @@ export class TemporaryHeaders implements Headers {
     const text = normalizeHeaderValue(this, key, value)
     if (key === 'set-cookie') {
       this[kCookies] = [text]
+      return
+    }
+    const index = this[kNames].indexOf(key)
+    if (index === -1) {
+      this[kNames].push(key)
+      this[kValues].push(text)
     } else {
-      this[kEntries].set(key, text)
+      this[kValues][index] = text
     }
   }
 
@@ -118,8 +149,12 @@ export class TemporaryHeaders implements Headers {
     const key = normalizeHeaderName(name)
     if (key === 'set-cookie') {
       this[kCookies] = []
-    } else {
-      this[kEntries].delete(key)
+      return
+    }
+    const index = this[kNames].indexOf(key)
+    if (index !== -1) {
+      this[kNames].splice(index, 1)
+      this[kValues].splice(index, 1)
     }
   }
 
@@ -129,7 +164,7 @@ export class TemporaryHeaders implements Headers {
     if (key === 'set-cookie') {
       return this[kCookies].length === 0 ? null : this[kCookies].join(', ')
     }
-    return this[kEntries].get(key) ?? null
+    return stagedValue(this, key) ?? null
   }
 
   /** The staged `Set-Cookie` lines, one string each. */
@@ -140,7 +175,7 @@ export class TemporaryHeaders implements Headers {
   /** Whether a header is staged. */
   has (name: string): boolean {
     const key = normalizeHeaderName(name)
-    return key === 'set-cookie' ? this[kCookies].length !== 0 : this[kEntries].has(key)
+    return key === 'set-cookie' ? this[kCookies].length !== 0 : this[kNames].includes(key)
   }
 
   forEach (callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
@@ -151,14 +186,14 @@ export class TemporaryHeaders implements Headers {
 
   /** Name/value pairs sorted by name, one pair per `Set-Cookie` line, as Fetch iterates. */
   * entries (): IterableIterator<[string, string]> {
-    const names = [...this[kEntries].keys()]
+    const names = this[kNames].slice()
     if (this[kCookies].length !== 0) names.push('set-cookie')
     names.sort()
     for (const key of names) {
       if (key === 'set-cookie') {
         for (const cookie of this[kCookies]) yield [key, cookie]
       } else {
-        yield [key, this[kEntries].get(key) as string]
+        yield [key, stagedValue(this, key) as string]
       }
     }
   }
@@ -178,6 +213,12 @@ export class TemporaryHeaders implements Headers {
   get [Symbol.toStringTag] (): string {
     return 'Headers'
   }
+}
+
+/** The staged value of a lower-case name (not `set-cookie`), or `undefined`. */
+export function stagedValue (headers: TemporaryHeaders, key: string): string | undefined {
+  const index = headers[kNames].indexOf(key)
+  return index === -1 ? undefined : headers[kValues][index]
 }
 
 /** Throws the coded error for a write after the merge. */

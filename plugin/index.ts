@@ -45,7 +45,9 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
   fastify.decorateRequest('response', { getter: getTemporaryResponse })
   fastify.addHook('onRoute', createOnRoute(route))
   fastify.addHook('onError', onErrorTemporaryResponse)
-  fastify.addHook('onSend', createFallbackOnSend(route, fastify.log))
+  // Routes in the router already were added before this onRoute hook: the fallback serves them.
+  const hasEarlyRoutes = fastify.printRoutes() !== '(empty tree)'
+  fastify.addHook('onSend', createFallbackOnSend(route, fastify.log, hasEarlyRoutes))
   if (cors !== false) await registerCors(fastify, cors)
 }
 

@@ -4,7 +4,9 @@ import type { ResolvedRouteOptions } from './options.ts'
 import type { ResponseModel } from './response-model.ts'
 import { findStatusModel } from './response-model.ts'
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
-import { kAppliedStatus, kCookies, kEntries, kFailed, kHeaders, kObsText, kSealed, kUndo } from './symbols.ts'
+import { stagedValue } from './headers.ts'
+import type { TemporaryHeaders } from './headers.ts'
+import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kUndo, kValues } from './symbols.ts'
 import type { TemporaryResponse } from './temporary-response.ts'
 import { sealTemporaryResponse } from './temporary-response.ts'
 
@@ -49,16 +51,16 @@ export function markFailed (holder: TemporaryResponse, reply: FastifyReply): voi
   const undo = holder[kUndo]
   if (undo === null) return
   holder[kUndo] = null
-  for (let i = undo.length - 1; i >= 0; i--) {
-    const [name, previous] = undo[i]
+  for (let i = undo.length - 2; i >= 0; i -= 2) {
+    const name = undo[i] as string
     reply.removeHeader(name)
-    if (previous !== undefined) reply.header(name, previous)
+    if (undo[i + 1] !== undefined) reply.header(name, undo[i + 1])
   }
 }
 
 function writeHeader (holder: TemporaryResponse, reply: FastifyReply, name: string, value: unknown, previous: unknown): void {
   const undo = holder[kUndo] ?? (holder[kUndo] = [])
-  undo.push([name, Array.isArray(previous) ? previous.slice() : previous])
+  undo.push(name, Array.isArray(previous) ? previous.slice() : previous)
   reply.header(name, value)
 }
 
@@ -66,15 +68,15 @@ function isKept (keep: boolean | ReadonlySet<string>, name: string): boolean {
   return keep === true || (keep !== false && keep.has(name))
 }
 
-/** Writes staged headers into the reply by the precedence rules; returns the names sent. */
-function writeStagedHeaders (holder: TemporaryResponse, reply: FastifyReply, keep: boolean | ReadonlySet<string>): string[] {
-  const headers = holder[kHeaders]
-  const sent: string[] = []
-  if (headers === null) return sent
-  for (const [name, value] of headers[kEntries]) {
+/** Writes staged headers into the reply by the precedence rules. */
+function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryResponse, reply: FastifyReply, keep: boolean | ReadonlySet<string>): void {
+  const names = headers[kNames]
+  const values = headers[kValues]
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]
     if (!isKept(keep, name)) continue
+    const value = values[i]
     const current = reply.getHeader(name)
-    sent.push(name)
     if (name === 'vary') {
       // Lower-cased: @fastify/compress, when its onSend runs later, looks for
       // 'accept-encoding' case-sensitively before appending its own.
@@ -89,7 +91,6 @@ function writeStagedHeaders (holder: TemporaryResponse, reply: FastifyReply, kee
     // Fastify appends Set-Cookie values, so the reply's own lines stay first.
     writeHeader(holder, reply, 'set-cookie', headers[kCookies], reply.getHeader('set-cookie'))
   }
-  return sent
 }
 
 /** Checks staged values of the declared headers of the final status. */
@@ -98,7 +99,7 @@ function checkDeclaredHeaders (holder: TemporaryResponse, model: ResponseModel, 
   const status = headers === null ? undefined : findStatusModel(model, statusCode)
   if (status === undefined) return null
   for (const { name, check } of status.headers) {
-    const value = (headers as NonNullable<typeof headers>)[kEntries].get(name)
+    const value = stagedValue(headers as TemporaryHeaders, name)
     if (value !== undefined && !check(value)) {
       const error = new FST_TEMP_RESPONSE_INVALID_RESPONSE(statusCode)
       Object.assign(error, { details: [{ path: `headers/${name}`, message: 'Staged value does not match the declared header schema' }] })
@@ -126,12 +127,25 @@ function dropBody (reply: FastifyReply, payload: unknown): null {
 
 function noop (): void {}
 
-/** Adds the names sent and declared to Access-Control-Expose-Headers on CORS responses. */
-export function exposeNames (request: FastifyRequest, reply: FastifyReply, sent: readonly string[], settings: RouteSettings): void {
+/** The staged names that were sent (kept, on an error response) and may be exposed. */
+function exposableStagedNames (holder: TemporaryResponse | null, keep: boolean | ReadonlySet<string>): string[] {
+  const headers = holder?.[kHeaders]
+  if (headers == null) return []
+  return headers[kNames].filter(name => isKept(keep, name) && isExposable(name))
+}
+
+/**
+ * Adds the staged names that were sent and the declared ones to
+ * Access-Control-Expose-Headers, on CORS responses only.
+ */
+export function exposeNames (request: FastifyRequest, reply: FastifyReply, holder: TemporaryResponse | null, settings: RouteSettings): void {
   if (!reply.hasHeader('access-control-allow-origin')) return
   // A preflight is @fastify/cors's business.
   if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) return
-  const names = settings.exposeStaged ? sent.filter(isExposable).concat(settings.declaredExposable) : settings.declaredExposable
+  const keep = holder?.[kFailed] === true ? settings.keepOnError : true
+  const names = settings.exposeStaged
+    ? exposableStagedNames(holder, keep).concat(settings.declaredExposable)
+    : settings.declaredExposable
   if (names.length === 0) return
   reply.header('access-control-expose-headers', mergeTokenList(reply.getHeader('access-control-expose-headers'), names))
 }
@@ -157,14 +171,17 @@ export function mergeTemporaryResponse (
     const error = checkDeclaredHeaders(holder, settings.model, reply.raw.statusCode)
     if (error !== null) return error
   }
-  const sent = writeStagedHeaders(holder, reply, failed ? settings.keepOnError : true)
-  // Node writes the head and a string body in one write, in the body's encoding (UTF-8),
-  // which would re-encode obs-text in a header (nodejs/node#42579). A Buffer body does not.
-  if (typeof payload === 'string' && holder[kHeaders]?.[kObsText] === true) payload = Buffer.from(payload)
+  const headers = holder[kHeaders]
+  if (headers !== null) {
+    writeStagedHeaders(headers, holder, reply, failed ? settings.keepOnError : true)
+    // Node writes the head and a string body in one write, in the body's encoding (UTF-8),
+    // which would re-encode obs-text in a header (nodejs/node#42579). A Buffer body does not.
+    if (headers[kObsText] && typeof payload === 'string') payload = Buffer.from(payload)
+  }
   const applied = holder[kAppliedStatus]
   if (applied !== 0 && reply.raw.statusCode === applied && noBodyStatuses.has(applied)) {
     payload = dropBody(reply, payload)
   }
-  if (settings.exposeDeclared) exposeNames(request, reply, sent, settings)
+  if (settings.exposeDeclared) exposeNames(request, reply, holder, settings)
   return payload
 }

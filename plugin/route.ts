@@ -58,7 +58,7 @@ export function createOnSend (settings: RouteSettings): onSendHookHandler {
     const holder = getHolder(request)
     if (holder === null) {
       markAnswered(request)
-      if (exposeDeclaredOnly) exposeNames(request, reply, [], settings)
+      if (exposeDeclaredOnly) exposeNames(request, reply, null, settings)
       done(null, payload)
       return
     }
@@ -134,16 +134,17 @@ export function createOnRoute (base: ResolvedRouteOptions): (this: FastifyInstan
   }
 }
 
-type RouteConfig = { [kRouteHooked]?: true, temporaryResponse?: TemporaryResponseRouteOptions, method?: string, url?: string } | undefined
+interface RouteConfig { [kRouteHooked]?: true, temporaryResponse?: TemporaryResponseRouteOptions, method: string, url: string }
 
 /**
  * The application-level onSend hook. Routes get their merge from onRoute; this
  * one merges for the requests no route-level hook serves: the 404 handler, and
  * routes added before the plugin loaded (`app.register(plugin); app.get(...)`
  * without `await`), which it serves without the response model and warns about.
- * It reads the route config only for requests that touched `request.response`.
+ * It reads the route config only if routes existed when the plugin loaded, and
+ * then only for requests that touched `request.response`.
  */
-export function createFallbackOnSend (base: ResolvedRouteOptions, log: FastifyBaseLogger): onSendHookHandler {
+export function createFallbackOnSend (base: ResolvedRouteOptions, log: FastifyBaseLogger, hasEarlyRoutes: boolean): onSendHookHandler {
   const notFound = createOnSend(resolveRouteSettings({ method: 'GET', url: '*' } as RouteOptions, base))
   const early = new WeakMap<object, onSendHookHandler>()
   return function onSendFallbackTemporaryResponse (request, reply, payload, done) {
@@ -157,7 +158,8 @@ export function createFallbackOnSend (base: ResolvedRouteOptions, log: FastifyBa
       notFound.call(this, request, reply, payload, done)
       return
     }
-    const config = request.routeOptions.config as RouteConfig
+    // request.routeOptions builds an object per call: read it only if some route can lack the hooks.
+    const config = hasEarlyRoutes ? request.routeOptions.config as RouteConfig : undefined
     if (config === undefined || config[kRouteHooked] === true) {
       done(null, payload)
       return
@@ -165,7 +167,7 @@ export function createFallbackOnSend (base: ResolvedRouteOptions, log: FastifyBa
     let merge = early.get(config)
     if (merge === undefined) {
       log.warn(`fastify-temporary-response: ${config.method} ${config.url} was added before the plugin loaded, so its response schema is not validated by it. Await the registration, or add routes in a plugin registered after it`)
-      merge = createOnSend(resolveRouteSettings({ method: config.method, url: config.url, config } as RouteOptions, base))
+      merge = createOnSend(resolveRouteSettings({ method: config.method, url: config.url, config } as unknown as RouteOptions, base))
       early.set(config, merge)
     }
     merge.call(this, request, reply, payload, done)

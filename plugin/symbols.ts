@@ -11,10 +11,12 @@ export const kSealed = Symbol('fastify-temporary-response.sealed')
 export const kFailed = Symbol('fastify-temporary-response.failed')
 /** Holder: the status this plugin wrote into reply.raw, or 0. */
 export const kAppliedStatus = Symbol('fastify-temporary-response.applied-status')
-/** Holder: [name, previous value] pairs to undo a merge that an error overtook. */
+/** Holder: name, previous value, name, ... to undo a merge that an error overtook. */
 export const kUndo = Symbol('fastify-temporary-response.undo')
-/** Headers: lower-case name -> combined value, in insertion order (never `set-cookie`). */
-export const kEntries = Symbol('fastify-temporary-response.entries')
+/** Headers: the lower-case names staged, in insertion order (never `set-cookie`). */
+export const kNames = Symbol('fastify-temporary-response.names')
+/** Headers: the combined value of each name in kNames, at the same index. */
+export const kValues = Symbol('fastify-temporary-response.values')
 /** Headers: the staged `Set-Cookie` lines, in order. */
 export const kCookies = Symbol('fastify-temporary-response.cookies')
 /** Registration marker on the Fastify instance. */

@@ -16,7 +16,7 @@ export class TemporaryResponse {
   [kSealed]: boolean
   [kFailed]: boolean
   [kAppliedStatus]: number
-  [kUndo]: Array<[string, unknown]> | null
+  [kUndo]: unknown[] | null
 
   constructor () {
     // Internal state, all set here so every holder has one shape.

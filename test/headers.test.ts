@@ -359,3 +359,12 @@ test('names: accepts exactly what http.validateHeaderName accepts, for U+0000-U+
   }
   t.same(mismatches, [])
 })
+
+test('thousands of distinct names are all validated and staged', async (t) => {
+  const headers = new TemporaryHeaders()
+  for (let i = 0; i < 1100; i++) headers.set(`X-Name-${i}`, String(i))
+  t.equal(headers.get('x-name-0'), '0')
+  t.equal(headers.get('X-NAME-1099'), '1099')
+  t.equal([...headers.keys()].length, 1100)
+  t.throws(() => headers.set('Content-Length', '1'), { code: 'FST_TEMP_RESPONSE_FORBIDDEN_HEADER' }, 'framing names are never remembered as writable')
+})
