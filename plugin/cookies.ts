@@ -63,6 +63,7 @@ function assertCookieRules (name: string, options: CookieOptions): void {
     fail(name, 'partitioned requires secure: true')
   }
   // Cookie prefixes, matched case-insensitively as RFC 6265bis 5.6 (step 21-22) does.
+  if (name.charCodeAt(0) !== 0x5f) return // '_'
   const lower = name.toLowerCase()
   if (lower.startsWith('__secure-') && secure !== true) {
     fail(name, 'a __Secure- cookie requires secure: true')

@@ -5,11 +5,14 @@
  * (https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name), and
  * headers that exposure cannot or must not reach.
  */
-const neverExposedRE = /^(?:cache-control|content-language|content-length|content-type|expires|last-modified|pragma|set-cookie|access-control-.*|\*)$/
+const neverExposed = new Set([
+  'cache-control', 'content-language', 'content-length', 'content-type', 'expires', 'last-modified', 'pragma',
+  'set-cookie', '*'
+])
 
 /** Whether a lower-case header name belongs in Access-Control-Expose-Headers. */
 export function isExposable (name: string): boolean {
-  return !neverExposedRE.test(name)
+  return !neverExposed.has(name) && !name.startsWith('access-control-')
 }
 
 function toList (value: unknown): string {

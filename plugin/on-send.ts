@@ -127,13 +127,6 @@ function dropBody (reply: FastifyReply, payload: unknown): null {
 
 function noop (): void {}
 
-/** The staged names that were sent (kept, on an error response) and may be exposed. */
-function exposableStagedNames (holder: TemporaryResponse | null, keep: boolean | ReadonlySet<string>): string[] {
-  const headers = holder?.[kHeaders]
-  if (headers == null) return []
-  return headers[kNames].filter(name => isKept(keep, name) && isExposable(name))
-}
-
 /**
  * Adds the staged names that were sent and the declared ones to
  * Access-Control-Expose-Headers, on CORS responses only.
@@ -142,12 +135,24 @@ export function exposeNames (request: FastifyRequest, reply: FastifyReply, holde
   if (!reply.hasHeader('access-control-allow-origin')) return
   // A preflight is @fastify/cors's business.
   if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) return
-  const keep = holder?.[kFailed] === true ? settings.keepOnError : true
-  const names = settings.exposeStaged
-    ? exposableStagedNames(holder, keep).concat(settings.declaredExposable)
-    : settings.declaredExposable
+  const staged = settings.exposeStaged ? holder?.[kHeaders] : undefined
+  let names = settings.declaredExposable
+  if (staged != null && staged[kNames].length !== 0) {
+    // The staged names that were sent (kept, on an error response), then the declared ones.
+    const keep = (holder as TemporaryResponse)[kFailed] ? settings.keepOnError : true
+    const list: string[] = []
+    for (const name of staged[kNames]) {
+      if (isKept(keep, name) && isExposable(name)) list.push(name)
+    }
+    for (const name of names) {
+      if (!list.includes(name)) list.push(name)
+    }
+    names = list
+  }
   if (names.length === 0) return
-  reply.header('access-control-expose-headers', mergeTokenList(reply.getHeader('access-control-expose-headers'), names))
+  const current = reply.getHeader('access-control-expose-headers')
+  // Names are lower-case and distinct already: with nothing to merge into, join them.
+  reply.header('access-control-expose-headers', current === undefined ? names.join(', ') : mergeTokenList(current, names))
 }
 
 /**
