@@ -92,7 +92,7 @@ export class TemporaryHeaders implements Headers {
   constructor () {
     this[kNames] = []
     this[kValues] = []
-    this[kCookies] = []
+    this[kCookies] = noCookies
     this[kSealed] = false
     this[kObsText] = false
   }
@@ -107,7 +107,7 @@ export class TemporaryHeaders implements Headers {
     const key = normalizeWritableName(name)
     const text = normalizeHeaderValue(this, key, value)
     if (key === 'set-cookie') {
-      this[kCookies].push(text)
+      addCookie(this, text)
       return
     }
     const index = this[kNames].indexOf(key)
@@ -148,7 +148,7 @@ export class TemporaryHeaders implements Headers {
     assertWritable(this, 'headers.delete()')
     const key = normalizeHeaderName(name)
     if (key === 'set-cookie') {
-      this[kCookies] = []
+      this[kCookies] = noCookies
       return
     }
     const index = this[kNames].indexOf(key)
@@ -213,6 +213,15 @@ export class TemporaryHeaders implements Headers {
   get [Symbol.toStringTag] (): string {
     return 'Headers'
   }
+}
+
+/** Shared by every holder until its first cookie, so a request without cookies allocates no list. */
+const noCookies: string[] = Object.freeze([]) as unknown as string[]
+
+/** Stages one serialized `Set-Cookie` line. */
+export function addCookie (headers: TemporaryHeaders, line: string): void {
+  if (headers[kCookies] === noCookies) headers[kCookies] = [line]
+  else headers[kCookies].push(line)
 }
 
 /** The staged value of a lower-case name (not `set-cookie`), or `undefined`. */

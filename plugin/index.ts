@@ -45,9 +45,13 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
   fastify.decorateRequest('response', { getter: getTemporaryResponse })
   fastify.addHook('onRoute', createOnRoute(route))
   fastify.addHook('onError', onErrorTemporaryResponse)
-  // Routes in the router already were added before this onRoute hook: the fallback serves them.
+  // The fallback onSend serves what no route-level hook does: 404s, where only keepOnError can
+  // keep anything, and routes already in the router, added before this onRoute hook existed.
+  // Without either, it is not added, and costs nothing.
   const hasEarlyRoutes = fastify.printRoutes() !== '(empty tree)'
-  fastify.addHook('onSend', createFallbackOnSend(route, fastify.log, hasEarlyRoutes))
+  if (hasEarlyRoutes || route.keepOnError !== false) {
+    fastify.addHook('onSend', createFallbackOnSend(route, fastify.log, hasEarlyRoutes))
+  }
   if (cors !== false) await registerCors(fastify, cors)
 }
 

@@ -6,7 +6,7 @@ import { findStatusModel } from './response-model.ts'
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
 import { stagedValue } from './headers.ts'
 import type { TemporaryHeaders } from './headers.ts'
-import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kUndo, kValues } from './symbols.ts'
+import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kUndo, kValues, kWritten } from './symbols.ts'
 import type { TemporaryResponse } from './temporary-response.ts'
 import { sealTemporaryResponse } from './temporary-response.ts'
 
@@ -48,6 +48,15 @@ export function markFailed (holder: TemporaryResponse, reply: FastifyReply): voi
     reply.raw.statusCode = 200
   }
   holder[kAppliedStatus] = 0
+  const written = holder[kWritten]
+  if (written !== 0) {
+    holder[kWritten] = 0
+    const names = (holder[kHeaders] as TemporaryHeaders)[kNames]
+    for (let i = 0; i < names.length && i < cookieBit; i++) {
+      if ((written & (1 << i)) !== 0) reply.removeHeader(names[i])
+    }
+    if ((written & (1 << cookieBit)) !== 0) reply.removeHeader('set-cookie')
+  }
   const undo = holder[kUndo]
   if (undo === null) return
   holder[kUndo] = null
@@ -58,9 +67,20 @@ export function markFailed (holder: TemporaryResponse, reply: FastifyReply): voi
   }
 }
 
-function writeHeader (holder: TemporaryResponse, reply: FastifyReply, name: string, value: unknown, previous: unknown): void {
-  const undo = holder[kUndo] ?? (holder[kUndo] = [])
-  undo.push(name, Array.isArray(previous) ? previous.slice() : previous)
+// Bits 0-30 of kWritten stand for staged names by index, bit 31 for Set-Cookie.
+const cookieBit = 31
+
+/**
+ * Writes one header, remembering how to undo it: a bit when the reply had none
+ * (no allocation, the common case), the previous value otherwise.
+ */
+function writeHeader (holder: TemporaryResponse, reply: FastifyReply, name: string, value: unknown, previous: unknown, bit: number): void {
+  if (previous === undefined && bit <= cookieBit) {
+    holder[kWritten] |= 1 << bit
+  } else {
+    const undo = holder[kUndo] ?? (holder[kUndo] = [])
+    undo.push(name, Array.isArray(previous) ? previous.slice() : previous)
+  }
   reply.header(name, value)
 }
 
@@ -77,19 +97,21 @@ function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryRespons
     if (!isKept(keep, name)) continue
     const value = values[i]
     const current = reply.getHeader(name)
+    // Past bit 30, a name is undone through the list like a replaced value.
+    const bit = i < cookieBit ? i : cookieBit + 1
     if (name === 'vary') {
       // Lower-cased: @fastify/compress, when its onSend runs later, looks for
       // 'accept-encoding' case-sensitively before appending its own.
-      writeHeader(holder, reply, name, mergeTokenList(current, splitList(value.toLowerCase()), true), current)
+      writeHeader(holder, reply, name, mergeTokenList(current, splitList(value.toLowerCase()), true), current, bit)
     } else if (name === 'access-control-expose-headers') {
-      writeHeader(holder, reply, name, mergeTokenList(current, splitList(value)), current)
+      writeHeader(holder, reply, name, mergeTokenList(current, splitList(value)), current, bit)
     } else if (current === undefined || (name === 'content-type' && defaultContentTypes.has(current as string))) {
-      writeHeader(holder, reply, name, value, current)
+      writeHeader(holder, reply, name, value, current, bit)
     }
   }
   if (headers[kCookies].length !== 0 && isKept(keep, 'set-cookie')) {
     // Fastify appends Set-Cookie values, so the reply's own lines stay first.
-    writeHeader(holder, reply, 'set-cookie', headers[kCookies], reply.getHeader('set-cookie'))
+    writeHeader(holder, reply, 'set-cookie', headers[kCookies], reply.getHeader('set-cookie'), cookieBit)
   }
 }
 

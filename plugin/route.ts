@@ -62,6 +62,8 @@ export function createOnSend (settings: RouteSettings): onSendHookHandler {
       done(null, payload)
       return
     }
+    // reply.callNotFound() answers through the route's own onSend: a 404 is an error response.
+    if (request.is404) holder[kFailed] = true
     const fromResponse = isWebResponse(payload)
     const body = fromResponse ? unpackWebResponse(reply, payload) : payload
     const merged = mergeTemporaryResponse(request, reply, body, holder, settings, fromResponse)

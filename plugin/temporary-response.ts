@@ -2,8 +2,8 @@ import { serializeClearCookie, serializeCookie } from './cookies.ts'
 import type { ClearCookieOptions, CookieOptions } from './cookies.ts'
 import { describe } from './describe.ts'
 import { FST_TEMP_RESPONSE_ALREADY_SENT, FST_TEMP_RESPONSE_INVALID_STATUS_CODE } from './errors.ts'
-import { TemporaryHeaders } from './headers.ts'
-import { kAppliedStatus, kCookies, kFailed, kHeaders, kSealed, kUndo } from './symbols.ts'
+import { addCookie, TemporaryHeaders } from './headers.ts'
+import { kAppliedStatus, kFailed, kHeaders, kSealed, kUndo, kWritten } from './symbols.ts'
 
 /**
  * The temporary response of one request, FastAPI's `response: Response` parameter:
@@ -16,6 +16,7 @@ export class TemporaryResponse {
   [kSealed]: boolean
   [kFailed]: boolean
   [kAppliedStatus]: number
+  [kWritten]: number
   [kUndo]: unknown[] | null
 
   constructor () {
@@ -25,6 +26,7 @@ export class TemporaryResponse {
     this[kSealed] = false
     this[kFailed] = false
     this[kAppliedStatus] = 0
+    this[kWritten] = 0
     this[kUndo] = null
   }
 
@@ -65,7 +67,7 @@ export class TemporaryResponse {
    */
   setCookie (name: string, value: string, options?: CookieOptions): this {
     this.assertWritable('setCookie()')
-    this.headers[kCookies].push(serializeCookie(name, value, options))
+    addCookie(this.headers, serializeCookie(name, value, options))
     return this
   }
 
@@ -75,7 +77,7 @@ export class TemporaryResponse {
    */
   clearCookie (name: string, options?: ClearCookieOptions): this {
     this.assertWritable('clearCookie()')
-    this.headers[kCookies].push(serializeClearCookie(name, options))
+    addCookie(this.headers, serializeClearCookie(name, options))
     return this
   }
 

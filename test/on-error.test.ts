@@ -210,3 +210,23 @@ test('an error after an untouched request was answered is still handled', async 
   t.equal(res.statusCode, 500)
   t.equal(res.json().message, 'late failure')
 })
+
+test('an overtaken merge of more than 31 staged headers is undone too', async t => {
+  const app = await build(t)
+  app.addHook('onRoute', routeOptions => {
+    const hooks = [routeOptions.onSend ?? []].flat()
+    routeOptions.onSend = [...hooks, async (_request: unknown, reply: { statusCode: number }, payload: unknown) => {
+      if (reply.statusCode < 400) throw new Error('late failure')
+      return payload
+    }]
+  })
+  app.get('/', async request => {
+    for (let i = 0; i < 35; i++) request.response.headers.set(`X-Many-${i}`, String(i))
+    request.response.setCookie('staged', '1')
+    return 'ok'
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.same(Object.keys(res.headers).filter(name => name.startsWith('x-many-')), [])
+  t.equal(res.headers['set-cookie'], undefined)
+})
