@@ -41,8 +41,3 @@ export function mergeTokenList (existing: unknown, names: readonly string[], var
   }
   return vary && seen.has('*') ? '*' : list
 }
-
-/** Splits a staged list value into its elements. */
-export function splitList (value: string): string[] {
-  return value.split(',')
-}

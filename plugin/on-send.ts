@@ -1,14 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { isExposable, mergeTokenList, splitList } from './expose-headers.ts'
-import type { ResolvedRouteOptions } from './options.ts'
-import type { ResponseModel } from './response-model.ts'
-import { findStatusModel } from './response-model.ts'
+import { isExposable, mergeTokenList } from './expose-headers.ts'
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
 import { stagedValue } from './headers.ts'
 import type { TemporaryHeaders } from './headers.ts'
+import type { ResolvedRouteOptions } from './options.ts'
+import type { ResponseModel } from './response-model.ts'
+import { findStatusModel } from './response-model.ts'
 import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kUndo, kValues, kWritten } from './symbols.ts'
 import type { TemporaryResponse } from './temporary-response.ts'
 import { sealTemporaryResponse } from './temporary-response.ts'
+import { cookieBit, listed, recordedWrite, undoMerge } from './undo.ts'
 
 /** What the merge needs to know about a route, resolved once at registration. */
 export interface RouteSettings extends ResolvedRouteOptions {
@@ -23,8 +24,21 @@ const defaultContentTypes = new Set([
   'text/plain; charset=utf-8',
   'application/octet-stream'
 ])
-// RFC 9110 15.3.5, 15.3.6, 15.4.5: no content.
-const noBodyStatuses = new Set([204, 205, 304])
+/** Statuses that carry no content (RFC 9110 15.3.5, 15.3.6, 15.4.5). */
+export const noBodyStatuses = new Set([204, 205, 304])
+
+/**
+ * Which staged headers a merge writes: `all` when the response is not an error, otherwise
+ * the route's keepOnError. `true` there keeps everything but Content-Type: the error body is
+ * Fastify's JSON, and a staged type would mislabel it.
+ */
+type Keep = 'all' | boolean | ReadonlySet<string>
+
+function isKept (keep: Keep, name: string): boolean {
+  if (keep === 'all') return true
+  if (keep === true) return name !== 'content-type'
+  return keep !== false && keep.has(name)
+}
 
 /**
  * Applies the staged status, unless the reply's own status was set to something
@@ -41,55 +55,18 @@ export function applyStagedStatus (holder: TemporaryResponse, reply: FastifyRepl
   }
 }
 
-/** Marks the holder as failing and undoes what a merge that an error overtook wrote. */
+/** Marks the holder as failing, and undoes the staged status and what a merge wrote. */
 export function markFailed (holder: TemporaryResponse, reply: FastifyReply): void {
   holder[kFailed] = true
   if (holder[kAppliedStatus] !== 0 && reply.raw.statusCode === holder[kAppliedStatus]) {
     reply.raw.statusCode = 200
   }
   holder[kAppliedStatus] = 0
-  const written = holder[kWritten]
-  if (written !== 0) {
-    holder[kWritten] = 0
-    const names = (holder[kHeaders] as TemporaryHeaders)[kNames]
-    for (let i = 0; i < names.length && i < cookieBit; i++) {
-      if ((written & (1 << i)) !== 0) reply.removeHeader(names[i])
-    }
-    if ((written & (1 << cookieBit)) !== 0) reply.removeHeader('set-cookie')
-  }
-  const undo = holder[kUndo]
-  if (undo === null) return
-  holder[kUndo] = null
-  for (let i = undo.length - 2; i >= 0; i -= 2) {
-    const name = undo[i] as string
-    reply.removeHeader(name)
-    if (undo[i + 1] !== undefined) reply.header(name, undo[i + 1])
-  }
+  undoMerge(holder, reply)
 }
 
-// Bits 0-30 of kWritten stand for staged names by index, bit 31 for Set-Cookie.
-const cookieBit = 31
-
-/**
- * Writes one header, remembering how to undo it: a bit when the reply had none
- * (no allocation, the common case), the previous value otherwise.
- */
-function writeHeader (holder: TemporaryResponse, reply: FastifyReply, name: string, value: unknown, previous: unknown, bit: number): void {
-  if (previous === undefined && bit <= cookieBit) {
-    holder[kWritten] |= 1 << bit
-  } else {
-    const undo = holder[kUndo] ?? (holder[kUndo] = [])
-    undo.push(name, Array.isArray(previous) ? previous.slice() : previous)
-  }
-  reply.header(name, value)
-}
-
-function isKept (keep: boolean | ReadonlySet<string>, name: string): boolean {
-  return keep === true || (keep !== false && keep.has(name))
-}
-
-/** Writes staged headers into the reply by the precedence rules. */
-function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryResponse, reply: FastifyReply, keep: boolean | ReadonlySet<string>): void {
+/** Writes staged headers and cookies into the reply by the precedence rules. */
+function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryResponse, reply: FastifyReply, keep: Keep): void {
   const names = headers[kNames]
   const values = headers[kValues]
   for (let i = 0; i < names.length; i++) {
@@ -97,32 +74,35 @@ function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryRespons
     if (!isKept(keep, name)) continue
     const value = values[i]
     const current = reply.getHeader(name)
-    // Past bit 30, a name is undone through the list like a replaced value.
-    const bit = i < cookieBit ? i : cookieBit + 1
+    const bit = i < cookieBit ? i : listed
     if (name === 'vary') {
       // Lower-cased: @fastify/compress, when its onSend runs later, looks for
       // 'accept-encoding' case-sensitively before appending its own.
-      writeHeader(holder, reply, name, mergeTokenList(current, splitList(value.toLowerCase()), true), current, bit)
+      recordedWrite(holder, reply, name, mergeTokenList(current, value.toLowerCase().split(','), true), current, bit)
     } else if (name === 'access-control-expose-headers') {
-      writeHeader(holder, reply, name, mergeTokenList(current, splitList(value)), current, bit)
+      recordedWrite(holder, reply, name, mergeTokenList(current, value.split(',')), current, bit)
     } else if (current === undefined || (name === 'content-type' && defaultContentTypes.has(current as string))) {
-      writeHeader(holder, reply, name, value, current, bit)
+      recordedWrite(holder, reply, name, value, current, bit)
     }
   }
-  if (headers[kCookies].length !== 0 && isKept(keep, 'set-cookie')) {
-    // Fastify appends Set-Cookie values, so the reply's own lines stay first.
-    writeHeader(holder, reply, 'set-cookie', headers[kCookies], reply.getHeader('set-cookie'), cookieBit)
+  const cookies = headers[kCookies]
+  if (cookies.length !== 0 && isKept(keep, 'set-cookie')) {
+    const current = reply.getHeader('set-cookie')
+    // Fastify appends Set-Cookie values, so the reply's own lines stay first. Lines set on
+    // reply.raw alone would be replaced by Fastify's at writeHead: carry them over.
+    const onRawOnly = current !== undefined && current === reply.raw.getHeader('set-cookie')
+    recordedWrite(holder, reply, 'set-cookie', onRawOnly ? [...[current].flat(), ...cookies] : cookies, current, cookieBit)
   }
 }
 
-/** Checks staged values of the declared headers of the final status. */
-function checkDeclaredHeaders (holder: TemporaryResponse, model: ResponseModel, statusCode: number): Error | null {
-  const headers = holder[kHeaders]
-  const status = headers === null ? undefined : findStatusModel(model, statusCode)
+/** Checks the staged values of the final status's declared headers that will be sent. */
+function checkDeclaredHeaders (headers: TemporaryHeaders, reply: FastifyReply, model: ResponseModel, statusCode: number): Error | null {
+  const status = findStatusModel(model, statusCode)
   if (status === undefined) return null
   for (const { name, check } of status.headers) {
-    const value = stagedValue(headers as TemporaryHeaders, name)
-    if (value !== undefined && !check(value)) {
+    const value = stagedValue(headers, name)
+    // An explicit header of the same name wins, so the staged value never reaches the wire.
+    if (value !== undefined && !reply.hasHeader(name) && !check(value)) {
       const error = new FST_TEMP_RESPONSE_INVALID_RESPONSE(statusCode)
       Object.assign(error, { details: [{ path: `headers/${name}`, message: 'Staged value does not match the declared header schema' }] })
       return error
@@ -135,7 +115,7 @@ function checkDeclaredHeaders (holder: TemporaryResponse, model: ResponseModel, 
 function dropBody (reply: FastifyReply, payload: unknown): null {
   reply.removeHeader('content-type')
   reply.removeHeader('content-length')
-  const body = payload as { resume?: () => void, on?: (e: string, f: () => void) => void, cancel?: () => Promise<void> } | null
+  const body = payload as { resume?: () => void, cancel?: () => Promise<void> } | null
   if (body !== null && typeof body === 'object') {
     if (typeof body.resume === 'function') {
       (body as NodeJS.ReadableStream).on('error', noop)
@@ -161,7 +141,7 @@ export function exposeNames (request: FastifyRequest, reply: FastifyReply, holde
   let names = settings.declaredExposable
   if (staged != null && staged[kNames].length !== 0) {
     // The staged names that were sent (kept, on an error response), then the declared ones.
-    const keep = (holder as TemporaryResponse)[kFailed] ? settings.keepOnError : true
+    const keep = (holder as TemporaryResponse)[kFailed] ? settings.keepOnError : 'all'
     const list: string[] = []
     for (const name of staged[kNames]) {
       if (isKept(keep, name) && isExposable(name)) list.push(name)
@@ -174,7 +154,9 @@ export function exposeNames (request: FastifyRequest, reply: FastifyReply, holde
   if (names.length === 0) return
   const current = reply.getHeader('access-control-expose-headers')
   // Names are lower-case and distinct already: with nothing to merge into, join them.
-  reply.header('access-control-expose-headers', current === undefined ? names.join(', ') : mergeTokenList(current, names))
+  const value = current === undefined ? names.join(', ') : mergeTokenList(current, names)
+  if (holder === null) reply.header('access-control-expose-headers', value)
+  else recordedWrite(holder, reply, 'access-control-expose-headers', value, current, listed)
 }
 
 /**
@@ -193,14 +175,17 @@ export function mergeTemporaryResponse (
   if (holder[kSealed] && !holder[kFailed]) return payload
   sealTemporaryResponse(holder)
   const failed = holder[kFailed]
+  // An error response merged again (its own onSend failed and the next error handler
+  // answers) starts from what the reply had: nothing is written twice.
+  if (failed && (holder[kWritten] !== 0 || holder[kUndo] !== null)) undoMerge(holder, reply)
   if (!failed && !fromResponse) applyStagedStatus(holder, reply)
-  if (!failed && settings.validateResponse && settings.model !== null) {
-    const error = checkDeclaredHeaders(holder, settings.model, reply.raw.statusCode)
-    if (error !== null) return error
-  }
   const headers = holder[kHeaders]
   if (headers !== null) {
-    writeStagedHeaders(headers, holder, reply, failed ? settings.keepOnError : true)
+    if (!failed && settings.validateResponse && settings.model !== null) {
+      const error = checkDeclaredHeaders(headers, reply, settings.model, reply.raw.statusCode)
+      if (error !== null) return error
+    }
+    writeStagedHeaders(headers, holder, reply, failed ? settings.keepOnError : 'all')
     // Node writes the head and a string body in one write, in the body's encoding (UTF-8),
     // which would re-encode obs-text in a header (nodejs/node#42579). A Buffer body does not.
     if (headers[kObsText] && typeof payload === 'string') payload = Buffer.from(payload)

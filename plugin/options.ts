@@ -46,12 +46,13 @@ export interface FastifyTemporaryResponseOptions extends SharedOptions {
 export interface ResolvedRouteOptions {
   exposeStaged: boolean
   exposeDeclared: boolean
-  /** `true`: keep all; a Set: keep those lower-case names; `false`: keep none. */
+  /** `true`: keep all but Content-Type; a Set: keep those lower-case names; `false`: keep none. */
   keepOnError: boolean | ReadonlySet<string>
   validateResponse: boolean
 }
 
 const exposeValues = ['staged', 'declared', false]
+const routeOptionNames = new Set(['exposeHeaders', 'keepOnError', 'validateResponse'])
 
 function invalid (name: string, expected: string, value: unknown): never {
   throw new FST_TEMP_RESPONSE_INVALID_OPTION(name, expected, describe(value))
@@ -68,6 +69,12 @@ export function resolveRouteOptions (
 ): ResolvedRouteOptions {
   if (options === null || typeof options !== 'object') {
     invalid(where, 'an object', options)
+  }
+  if (where !== 'options') {
+    // A misspelled route option would be ignored silently, and cors is registered once, for all.
+    for (const key of Object.keys(options)) {
+      if (!routeOptionNames.has(key)) invalid(where, 'an object of exposeHeaders, keepOnError and validateResponse', key)
+    }
   }
   const { exposeHeaders, keepOnError, validateResponse } = options
   const resolved = { ...base }

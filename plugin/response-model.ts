@@ -64,6 +64,17 @@ function acceptDates (schema: unknown): unknown {
   return copy
 }
 
+/** Whether serialization would replace any value in `value` by its `toJSON()` (Dates aside). */
+function hasToJSON (value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return false
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true
+  if (Array.isArray(value)) return value.some(hasToJSON)
+  for (const key in value) {
+    if (hasToJSON((value as Record<string, unknown>)[key])) return true
+  }
+  return false
+}
+
 /** Replaces values that have `toJSON()` (but Dates) by what it returns, as JSON serialization does. */
 function applyToJSON (value: unknown): unknown {
   if (value === null || typeof value !== 'object' || value instanceof Date) return value
@@ -79,11 +90,12 @@ function compileBody (schema: TSchema): (data: unknown) => ResponseMismatch[] | 
   const strict = TypeCompiler.Compile(schema)
   const lenient = TypeCompiler.Compile(acceptDates(schema) as TSchema)
   return function checkBody (data) {
-    // Fast path: the data as returned. Only a failure pays for the toJSON() pass.
-    if (strict.Check(data)) return null
-    let normalized: unknown
+    let normalized = data
     try {
-      normalized = applyToJSON(data)
+      // What is checked is what will be serialized: a value with toJSON() as its result.
+      if (hasToJSON(data)) normalized = applyToJSON(data)
+      else if (strict.Check(data)) return null
+      // Then again with Dates allowed where date-time, date or time strings are declared.
       if (lenient.Check(normalized)) return null
     } catch {
       return [{ path: '', message: 'toJSON() threw, or the data is cyclic' }]

@@ -8,14 +8,14 @@ import type {
 } from 'fastify'
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
 import { isExposable } from './expose-headers.ts'
-import { exposeNames, applyStagedStatus, mergeTemporaryResponse } from './on-send.ts'
+import { applyStagedStatus, exposeNames, mergeTemporaryResponse, noBodyStatuses } from './on-send.ts'
 import type { RouteSettings } from './on-send.ts'
 import type { ResolvedRouteOptions, TemporaryResponseRouteOptions } from './options.ts'
 import { resolveRouteOptions } from './options.ts'
 import { buildResponseModel, findStatusModel } from './response-model.ts'
 import type { ResponseModel } from './response-model.ts'
 import { getHolder, markAnswered } from './request-holder.ts'
-import { kFailed, kRouteHooked } from './symbols.ts'
+import { kAppliedStatus, kFailed, kRouteHooked } from './symbols.ts'
 import { isWebResponse, unpackWebResponse } from './web-response.ts'
 
 type Hook = (...args: any[]) => unknown
@@ -53,19 +53,25 @@ export function resolveRouteSettings (
 
 /** The onSend hook of one route: merges the holder, or only exposes declared names. */
 export function createOnSend (settings: RouteSettings): onSendHookHandler {
-  const exposeDeclaredOnly = settings.declaredExposable.length !== 0
+  const hasDeclaredNames = settings.declaredExposable.length !== 0
   return function onSendMergeTemporaryResponse (request, reply, payload, done) {
     const holder = getHolder(request)
     if (holder === null) {
       markAnswered(request)
-      if (exposeDeclaredOnly) exposeNames(request, reply, null, settings)
-      done(null, payload)
+      if (!hasDeclaredNames) {
+        done(null, payload)
+        return
+      }
+      // Unpacked first, so that a Response's own exposure list is merged with, not over, ours.
+      const body = isWebResponse(payload) ? unpackWebResponse(reply, payload, null) : payload
+      exposeNames(request, reply, null, settings)
+      done(null, body)
       return
     }
     // reply.callNotFound() answers through the route's own onSend: a 404 is an error response.
     if (request.is404) holder[kFailed] = true
     const fromResponse = isWebResponse(payload)
-    const body = fromResponse ? unpackWebResponse(reply, payload) : payload
+    const body = fromResponse ? unpackWebResponse(reply, payload, holder) : payload
     const merged = mergeTemporaryResponse(request, reply, body, holder, settings, fromResponse)
     if (merged instanceof Error) done(merged)
     else done(null, merged)
@@ -82,7 +88,7 @@ function createHeadOnSend (settings: RouteSettings): onSendHookHandler {
     if (!isWebResponse(payload)) {
       done(null, payload)
     } else if (getHolder(request) === null) {
-      done(null, unpackWebResponse(reply, payload))
+      done(null, unpackWebResponse(reply, payload, null))
     } else {
       merge.call(this, request, reply, payload, done)
     }
@@ -96,7 +102,10 @@ export function createPreSerialization (settings: RouteSettings): preSerializati
   return function preSerializationTemporaryResponse (request, reply: FastifyReply, payload, done) {
     const holder = getHolder(request)
     if (holder !== null && !holder[kFailed]) applyStagedStatus(holder, reply)
-    const check = validate ? findStatusModel(model, reply.raw.statusCode)?.body : undefined
+    const statusCode = reply.raw.statusCode
+    // A body the staged status forbids is dropped, not sent: nothing to validate.
+    const dropped = holder !== null && holder[kAppliedStatus] === statusCode && noBodyStatuses.has(statusCode)
+    const check = validate && !dropped ? findStatusModel(model, statusCode)?.body : undefined
     const mismatches = check == null ? null : check(payload)
     if (mismatches === null) {
       done(null, payload)
@@ -161,15 +170,16 @@ export function createFallbackOnSend (base: ResolvedRouteOptions, log: FastifyBa
       return
     }
     // request.routeOptions builds an object per call: read it only if some route can lack the hooks.
-    const config = hasEarlyRoutes ? request.routeOptions.config as RouteConfig : undefined
+    const routeOptions = hasEarlyRoutes ? request.routeOptions : undefined
+    const config = routeOptions?.config as RouteConfig | undefined
     if (config === undefined || config[kRouteHooked] === true) {
       done(null, payload)
       return
     }
     let merge = early.get(config)
     if (merge === undefined) {
-      log.warn(`fastify-temporary-response: ${config.method} ${config.url} was added before the plugin loaded, so its response schema is not validated by it. Await the registration, or add routes in a plugin registered after it`)
-      merge = createOnSend(resolveRouteSettings({ method: config.method, url: config.url, config } as unknown as RouteOptions, base))
+      log.warn(`fastify-temporary-response: ${config.method} ${config.url} was added before the plugin loaded, so a staged status does not select its response schema and its response is not validated. Await the registration, or add routes in a plugin registered after it`)
+      merge = createOnSend(resolveRouteSettings({ ...routeOptions, method: config.method, url: config.url, config } as unknown as RouteOptions, base))
       early.set(config, merge)
     }
     merge.call(this, request, reply, payload, done)

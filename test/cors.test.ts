@@ -218,3 +218,26 @@ test('a preflight to a route that declares headers gets no exposure', async t =>
   t.equal(res.headers['access-control-allow-origin'], origin)
   t.equal(res.headers['access-control-expose-headers'], undefined)
 })
+
+test('a Response\'s own exposure list is merged with @fastify/cors\'s and the declared names', async t => {
+  const app = await build(t, { cors: { origin, exposedHeaders: 'X-Total' } })
+  const schema = { response: { 200: Type.Any({ headers: { 'x-decl': Type.String() } }) } }
+  app.get('/untouched', { schema }, async () => new Response('x', { headers: { 'access-control-expose-headers': 'x-own' } }))
+  app.get('/touched', { schema }, async request => {
+    request.response.headers.set('X-Staged', '1')
+    return new Response('x', { headers: { 'access-control-expose-headers': 'x-own' } })
+  })
+  t.same(list((await app.inject({ url: '/untouched', headers: { origin } })).headers['access-control-expose-headers']), ['X-Total', 'x-own', 'x-decl'])
+  t.same(list((await app.inject({ url: '/touched', headers: { origin } })).headers['access-control-expose-headers']), ['X-Total', 'x-own', 'x-staged', 'x-decl'])
+})
+
+test('staging only safelisted headers adds no Access-Control-Expose-Headers', async t => {
+  const app = await build(t, { cors: { origin } })
+  app.get('/', async request => {
+    request.response.headers.set('Cache-Control', 'no-store')
+    return 'ok'
+  })
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.equal(res.headers['cache-control'], 'no-store')
+  t.equal(res.headers['access-control-expose-headers'], undefined)
+})

@@ -230,3 +230,88 @@ test('an overtaken merge of more than 31 staged headers is undone too', async t 
   t.same(Object.keys(res.headers).filter(name => name.startsWith('x-many-')), [])
   t.equal(res.headers['set-cookie'], undefined)
 })
+
+test('a Web Response\'s headers are taken back when the merge fails', async t => {
+  const app = await build(t)
+  app.get('/', {
+    schema: { response: { 200: Type.Any({ headers: { 'x-n': Type.Integer() } }) } }
+  }, async request => {
+    request.response.headers.set('X-N', 'abc')
+    return new Response('x', { headers: { 'x-from-response': '1', 'set-cookie': 'r=1' } })
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.equal(res.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+  t.equal(res.headers['x-from-response'], undefined)
+  t.equal(res.headers['set-cookie'], undefined)
+  t.equal(res.headers['x-n'], undefined)
+})
+
+test('an error that overtakes the merge takes the exposure back too', async t => {
+  const app = await build(t, { cors: { origin: 'https://app.example' }, keepOnError: ['x-kept'] })
+  app.addHook('onRoute', routeOptions => {
+    const hooks = [routeOptions.onSend ?? []].flat()
+    routeOptions.onSend = [...hooks, async (_request: unknown, reply: { statusCode: number }, payload: unknown) => {
+      if (reply.statusCode < 400) throw new Error('late failure')
+      return payload
+    }]
+  })
+  app.get('/', async request => {
+    request.response.headers.set('X-Kept', 'k')
+    request.response.headers.set('X-Dropped', 'd')
+    return 'ok'
+  })
+  const res = await app.inject({ url: '/', headers: { origin: 'https://app.example' } })
+  t.equal(res.statusCode, 500)
+  t.equal(res.headers['access-control-expose-headers'], 'x-kept')
+})
+
+test('keepOnError: true keeps staged headers but not a staged Content-Type', async t => {
+  const app = await build(t, { keepOnError: true })
+  app.get('/', async request => {
+    request.response.headers.set('Content-Type', 'text/csv')
+    request.response.headers.set('X-Kept', 'yes')
+    throw new Error('boom')
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['x-kept'], 'yes')
+})
+
+test('keepOnError naming Content-Type keeps it', async t => {
+  const app = await build(t, { keepOnError: ['content-type'] })
+  app.get('/', async request => {
+    request.response.headers.set('Content-Type', 'application/problem+json')
+    throw new Error('boom')
+  })
+  t.equal((await app.inject('/')).headers['content-type'], 'application/problem+json')
+})
+
+test('an error response merged twice (its onSend failed, the next error handler answers) sends each kept line once', async t => {
+  const app = await build(t, { keepOnError: true })
+  const failedOnce = new WeakSet<object>()
+  app.addHook('onRoute', routeOptions => {
+    const hooks = [routeOptions.onSend ?? []].flat()
+    routeOptions.onSend = [...hooks, async (request: object, _reply: unknown, payload: unknown) => {
+      if (!failedOnce.has(request)) {
+        failedOnce.add(request)
+        throw new Error('the error response failed too')
+      }
+      return payload
+    }]
+  })
+  await app.register(async child => {
+    child.setErrorHandler(async (_error, _request, reply) => reply.code(502).send({ child: true }))
+    child.get('/', async request => {
+      request.response.setCookie('kept', '1')
+      request.response.headers.set('X-Kept', 'yes')
+      throw new Error('boom')
+    })
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 502, 'the status the child error handler set')
+  t.equal(res.json().message, 'the error response failed too')
+  t.same(res.headers['set-cookie'], ['kept=1; Path=/; SameSite=Lax'])
+  t.equal(res.headers['x-kept'], 'yes')
+})

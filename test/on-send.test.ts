@@ -445,7 +445,7 @@ test('a route added before the plugin loaded (register() not awaited) still merg
   t.equal((await app.inject('/untouched')).body, 'ok')
   const warnings = logs.filter(log => log.level === 40).map(log => log.msg)
   t.same(warnings, [
-    'fastify-temporary-response: GET /early was added before the plugin loaded, so its response schema is not validated by it. Await the registration, or add routes in a plugin registered after it'
+    'fastify-temporary-response: GET /early was added before the plugin loaded, so a staged status does not select its response schema and its response is not validated. Await the registration, or add routes in a plugin registered after it'
   ], 'warned once per route')
 })
 
@@ -492,4 +492,24 @@ test('a Vary the reply holds as an array is merged like a list', async t => {
     return 'ok'
   })
   t.same(list((await app.inject('/')).headers.vary), ['Origin', 'Accept', 'accept-language'])
+})
+
+test('Set-Cookie lines set on reply.raw are kept, before the staged ones', async t => {
+  const app = await build(t)
+  app.get('/', async (request, reply) => {
+    reply.raw.setHeader('Set-Cookie', ['raw=1', 'raw=2'])
+    request.response.setCookie('staged', '1')
+    return 'ok'
+  })
+  t.same((await app.inject('/')).headers['set-cookie'], ['raw=1', 'raw=2', 'staged=1; Path=/; SameSite=Lax'])
+})
+
+test('a Response\'s own Vary is merged with the reply\'s, not over it', async t => {
+  const app = await build(t)
+  app.get('/', async (request, reply) => {
+    reply.header('Vary', 'Origin')
+    request.response.headers.set('X-A', '1')
+    return new Response('x', { headers: { vary: 'Accept' } })
+  })
+  t.same(list((await app.inject('/')).headers.vary), ['Origin', 'Accept'])
 })

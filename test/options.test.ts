@@ -218,3 +218,16 @@ test('registering again in a child context is refused', async (t) => {
   })
   await t.rejects(async () => app.ready(), { code: ALREADY_REGISTERED })
 })
+
+test('route config rejects cors and unknown keys at registration', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(plugin)
+  t.throws(() => app.get('/cors', { config: { temporaryResponse: { cors: {} } as object } }, async () => 'x'), {
+    code: 'FST_TEMP_RESPONSE_INVALID_OPTION',
+    message: 'Option config.temporaryResponse of GET /cors must be an object of exposeHeaders, keepOnError and validateResponse, instead got "cors"'
+  })
+  t.throws(() => app.get('/typo', { config: { temporaryResponse: { keepOnErorr: true } as object } }, async () => 'x'), {
+    code: 'FST_TEMP_RESPONSE_INVALID_OPTION'
+  })
+})

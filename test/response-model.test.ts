@@ -304,3 +304,68 @@ test('the log gets at most ten mismatches', async t => {
   t.equal((await app.inject('/')).statusCode, 500)
   t.equal(logs.find(log => log.err?.code === 'FST_TEMP_RESPONSE_INVALID_RESPONSE')?.err.details.length, 10)
 })
+
+test('an object whose toJSON() breaks the schema is a mismatch even if the object fits it', async t => {
+  class Masked {
+    id = 1
+    toJSON () { return { id: 'secret-abc' } }
+  }
+  const app = await build(t)
+  app.get('/', { schema: { response: { 200: Type.Object({ id: Type.Integer() }) } } }, async () => new Masked())
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.equal(res.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+  t.notOk(res.body.includes('secret'))
+})
+
+test('a body dropped for a staged 204 is not validated', async t => {
+  const app = await build(t)
+  app.get('/', { schema: { response: { '2xx': Type.Object({ ok: Type.Boolean() }) } } }, async request => {
+    request.response.statusCode = 204
+    return null
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 204)
+  t.equal(res.body, '')
+})
+
+test('a declared header that an explicit one overrides is not checked: the staged value is never sent', async t => {
+  const app = await build(t)
+  app.get('/', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }, { headers: { 'x-n': Type.Integer() } }) } } }, async (request, reply) => {
+    request.response.headers.set('X-N', 'abc')
+    reply.header('X-N', '5')
+    return { ok: true }
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers['x-n'], '5')
+})
+
+test('toJSON() results are checked inside arrays too', async t => {
+  class Money {
+    cents: number
+    constructor (cents: number) { this.cents = cents }
+    toJSON () { return { amount: this.cents / 100 } }
+  }
+  const app = await build(t)
+  const Prices = Type.Object({ prices: Type.Array(Type.Object({ amount: Type.Number({ maximum: 10 }) })) })
+  app.get('/:n', { schema: { response: { 200: Prices } } }, async request => ({
+    prices: [new Money(100), new Money(Number((request.params as { n: string }).n))]
+  }))
+  const good = await app.inject('/500')
+  t.equal(good.statusCode, 200)
+  t.same(good.json(), { prices: [{ amount: 1 }, { amount: 5 }] })
+  t.equal((await app.inject('/5000')).statusCode, 500)
+})
+
+test('a staged status the schema does not cover leaves declared headers unchecked', async t => {
+  const app = await build(t)
+  app.get('/', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }, { headers: { 'x-n': Type.Integer() } }) } } }, async request => {
+    request.response.statusCode = 202
+    request.response.headers.set('X-N', 'abc')
+    return { ok: true }
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 202)
+  t.equal(res.headers['x-n'], 'abc')
+})
