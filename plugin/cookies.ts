@@ -1,6 +1,7 @@
 import { stringifySetCookie } from 'cookie'
 import type { SetCookie } from 'cookie'
 import { describe, toText } from './describe.ts'
+import { tokenRE } from './headers.ts'
 import {
   FST_TEMP_RESPONSE_INVALID_COOKIE_NAME,
   FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION,
@@ -38,8 +39,6 @@ export interface CookieOptions {
 /** Options of `request.response.clearCookie()`: the attributes the cookie was set with. */
 export type ClearCookieOptions = Omit<CookieOptions, 'maxAge' | 'expires'>
 
-// RFC 6265 4.1.1: cookie-name = token (RFC 9110 5.6.2)
-const cookieNameRE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // RFC 6265bis 5.5: user agents cap Max-Age and Expires at 400 days.
 const maxAgeLimit = 400 * 24 * 60 * 60
 const epoch = new Date(0)
@@ -79,7 +78,8 @@ function assertCookieRules (name: string, options: CookieOptions): void {
  * 400-day cap. The value is percent-encoded with `encodeURIComponent`, as `cookie` does.
  */
 export function serializeCookie (name: string, value: string, options?: CookieOptions | null): string {
-  if (typeof name !== 'string' || !cookieNameRE.test(name)) {
+  // RFC 6265 4.1.1: cookie-name = token, as a header name is (RFC 9110 5.6.2).
+  if (typeof name !== 'string' || !tokenRE.test(name)) {
     throw new FST_TEMP_RESPONSE_INVALID_COOKIE_NAME(describe(name))
   }
   // One literal, no spread: on Node 20 an object spread costs about a microsecond,

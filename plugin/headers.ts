@@ -9,7 +9,7 @@ import { kCookies, kNames, kObsText, kSealed, kValues } from './symbols.ts'
 
 // RFC 9110 5.6.2: token = 1*tchar
 // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-const tokenRE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+export const tokenRE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // Anything but tab and visible ASCII: most values have none, and pay for this test only.
 const notPlainRE = /[^\t\x20-\x7e]/
 // What node:http validateHeaderValue() refuses (lib/_http_common.js checkInvalidHeaderChar):
@@ -106,17 +106,8 @@ export class TemporaryHeaders implements Headers {
     assertWritable(this, 'headers.append()')
     const key = normalizeWritableName(name)
     const text = normalizeHeaderValue(this, key, value)
-    if (key === 'set-cookie') {
-      addCookie(this, text)
-      return
-    }
-    const index = this[kNames].indexOf(key)
-    if (index === -1) {
-      this[kNames].push(key)
-      this[kValues].push(text)
-    } else {
-      this[kValues][index] += ', ' + text
-    }
+    if (key === 'set-cookie') addCookie(this, text)
+    else putValue(this, key, text, true)
   }
 
   /**
@@ -127,17 +118,8 @@ export class TemporaryHeaders implements Headers {
     assertWritable(this, 'headers.set()')
     const key = normalizeWritableName(name)
     const text = normalizeHeaderValue(this, key, value)
-    if (key === 'set-cookie') {
-      this[kCookies] = [text]
-      return
-    }
-    const index = this[kNames].indexOf(key)
-    if (index === -1) {
-      this[kNames].push(key)
-      this[kValues].push(text)
-    } else {
-      this[kValues][index] = text
-    }
+    if (key === 'set-cookie') this[kCookies] = [text]
+    else putValue(this, key, text, false)
   }
 
   /**
@@ -222,6 +204,17 @@ const noCookies: string[] = Object.freeze([]) as unknown as string[]
 export function addCookie (headers: TemporaryHeaders, line: string): void {
   if (headers[kCookies] === noCookies) headers[kCookies] = [line]
   else headers[kCookies].push(line)
+}
+
+/** Stages a value under a lower-case name (not `set-cookie`), replacing or, with `join`, appending. */
+function putValue (headers: TemporaryHeaders, key: string, text: string, join: boolean): void {
+  const index = headers[kNames].indexOf(key)
+  if (index === -1) {
+    headers[kNames].push(key)
+    headers[kValues].push(text)
+  } else {
+    headers[kValues][index] = join ? headers[kValues][index] + ', ' + text : text
+  }
 }
 
 /** The staged value of a lower-case name (not `set-cookie`), or `undefined`. */

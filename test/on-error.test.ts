@@ -13,6 +13,20 @@ function stage (request: { response: import('../plugin/index.ts').TemporaryRespo
   request.response.setCookie('session', 'abc')
 }
 
+/**
+ * Appends, through an onRoute hook registered after the plugin, an onSend hook that runs
+ * after the merge and fails every successful response: an error that overtakes the merge.
+ */
+function failLateOnSuccess (app: FastifyInstance): void {
+  app.addHook('onRoute', routeOptions => {
+    const hooks = [routeOptions.onSend ?? []].flat()
+    routeOptions.onSend = [...hooks, async (_request: unknown, reply: { statusCode: number }, payload: unknown) => {
+      if (reply.statusCode < 400) throw new Error('late failure')
+      return payload
+    }]
+  })
+}
+
 const failures: Record<string, (app: FastifyInstance) => void> = {
   'an error thrown in onRequest': app => {
     app.addHook('onRequest', async request => {
@@ -159,13 +173,7 @@ test('keepOnError is overridable per route', async t => {
 test('an error raised after the merge (an onSend hook that runs later) undoes it', async t => {
   const app = await build(t, { keepOnError: ['x-kept'] })
   // An onRoute hook registered after the plugin appends its onSend after the plugin's.
-  app.addHook('onRoute', routeOptions => {
-    const hooks = [routeOptions.onSend ?? []].flat()
-    routeOptions.onSend = [...hooks, async (_request: unknown, reply: { statusCode: number }, payload: unknown) => {
-      if (reply.statusCode < 400) throw new Error('late failure')
-      return payload
-    }]
-  })
+  failLateOnSuccess(app)
   app.get('/', async (request, reply) => {
     reply.header('Set-Cookie', 'own=1')
     reply.header('Vary', 'Origin')
@@ -198,13 +206,7 @@ test('callNotFound() from a handler drops staged headers like any 404', async t 
 
 test('an error after an untouched request was answered is still handled', async t => {
   const app = await build(t)
-  app.addHook('onRoute', routeOptions => {
-    const hooks = [routeOptions.onSend ?? []].flat()
-    routeOptions.onSend = [...hooks, async (_request: unknown, reply: { statusCode: number }, payload: unknown) => {
-      if (reply.statusCode < 400) throw new Error('late failure')
-      return payload
-    }]
-  })
+  failLateOnSuccess(app)
   app.get('/', async () => 'never touched')
   const res = await app.inject('/')
   t.equal(res.statusCode, 500)
@@ -213,13 +215,7 @@ test('an error after an untouched request was answered is still handled', async 
 
 test('an overtaken merge of more than 31 staged headers is undone too', async t => {
   const app = await build(t)
-  app.addHook('onRoute', routeOptions => {
-    const hooks = [routeOptions.onSend ?? []].flat()
-    routeOptions.onSend = [...hooks, async (_request: unknown, reply: { statusCode: number }, payload: unknown) => {
-      if (reply.statusCode < 400) throw new Error('late failure')
-      return payload
-    }]
-  })
+  failLateOnSuccess(app)
   app.get('/', async request => {
     for (let i = 0; i < 35; i++) request.response.headers.set(`X-Many-${i}`, String(i))
     request.response.setCookie('staged', '1')
@@ -249,13 +245,7 @@ test('a Web Response\'s headers are taken back when the merge fails', async t =>
 
 test('an error that overtakes the merge takes the exposure back too', async t => {
   const app = await build(t, { cors: { origin: 'https://app.example' }, keepOnError: ['x-kept'] })
-  app.addHook('onRoute', routeOptions => {
-    const hooks = [routeOptions.onSend ?? []].flat()
-    routeOptions.onSend = [...hooks, async (_request: unknown, reply: { statusCode: number }, payload: unknown) => {
-      if (reply.statusCode < 400) throw new Error('late failure')
-      return payload
-    }]
-  })
+  failLateOnSuccess(app)
   app.get('/', async request => {
     request.response.headers.set('X-Kept', 'k')
     request.response.headers.set('X-Dropped', 'd')
