@@ -27,17 +27,11 @@ const defaultContentTypes = new Set([
 /** Statuses that carry no content (RFC 9110 15.3.5, 15.3.6, 15.4.5). */
 export const noBodyStatuses = new Set([204, 205, 304])
 
-/**
- * Which staged headers a merge writes: `all` when the response is not an error, otherwise
- * the route's keepOnError. `true` there keeps everything but Content-Type: the error body is
- * Fastify's JSON, and a staged type would mislabel it.
- */
-type Keep = 'all' | boolean | ReadonlySet<string>
+/** Which staged headers a merge writes: all, or on an error response the route's keepOnError. */
+type Keep = boolean | ReadonlySet<string>
 
 function isKept (keep: Keep, name: string): boolean {
-  if (keep === 'all') return true
-  if (keep === true) return name !== 'content-type'
-  return keep !== false && keep.has(name)
+  return keep === true || (keep !== false && keep.has(name))
 }
 
 /**
@@ -141,7 +135,7 @@ export function exposeNames (request: FastifyRequest, reply: FastifyReply, holde
   let names = settings.declaredExposable
   if (staged != null && staged[kNames].length !== 0) {
     // The staged names that were sent (kept, on an error response), then the declared ones.
-    const keep = (holder as TemporaryResponse)[kFailed] ? settings.keepOnError : 'all'
+    const keep = (holder as TemporaryResponse)[kFailed] ? settings.keepOnError : true
     const list: string[] = []
     for (const name of staged[kNames]) {
       if (isKept(keep, name) && isExposable(name)) list.push(name)
@@ -185,7 +179,7 @@ export function mergeTemporaryResponse (
       const error = checkDeclaredHeaders(headers, reply, settings.model, reply.raw.statusCode)
       if (error !== null) return error
     }
-    writeStagedHeaders(headers, holder, reply, failed ? settings.keepOnError : 'all')
+    writeStagedHeaders(headers, holder, reply, failed ? settings.keepOnError : true)
     // Node writes the head and a string body in one write, in the body's encoding (UTF-8),
     // which would re-encode obs-text in a header (nodejs/node#42579). A Buffer body does not.
     if (headers[kObsText] && typeof payload === 'string') payload = Buffer.from(payload)

@@ -46,7 +46,7 @@ export interface FastifyTemporaryResponseOptions extends SharedOptions {
 export interface ResolvedRouteOptions {
   exposeStaged: boolean
   exposeDeclared: boolean
-  /** `true`: keep all but Content-Type; a Set: keep those lower-case names; `false`: keep none. */
+  /** `true`: keep all; a Set: keep those lower-case names; `false`: keep none. */
   keepOnError: boolean | ReadonlySet<string>
   validateResponse: boolean
 }

@@ -256,16 +256,16 @@ test('an error that overtakes the merge takes the exposure back too', async t =>
   t.equal(res.headers['access-control-expose-headers'], 'x-kept')
 })
 
-test('keepOnError: true keeps staged headers but not a staged Content-Type', async t => {
+test('keepOnError: true keeps every staged header, a staged Content-Type included', async t => {
   const app = await build(t, { keepOnError: true })
   app.get('/', async request => {
-    request.response.headers.set('Content-Type', 'text/csv')
+    request.response.headers.set('Content-Type', 'application/problem+json')
     request.response.headers.set('X-Kept', 'yes')
     throw new Error('boom')
   })
   const res = await app.inject('/')
   t.equal(res.statusCode, 500)
-  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['content-type'], 'application/problem+json', 'it replaces the default type of the JSON error body')
   t.equal(res.headers['x-kept'], 'yes')
 })
 
