@@ -73,6 +73,13 @@ export const FST_TEMP_RESPONSE_INVALID_RESPONSE = createError(
   500
 )
 
+/** A response schema the plugin cannot check, found when the checkers are built at `ready()`. */
+export const FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA = createError(
+  'FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA',
+  'The response schema of %s (status %s) cannot be checked: %s. Fix the schema, or set validateResponse: false for this route',
+  500
+)
+
 /** A plugin or route option with the wrong type or value. */
 export const FST_TEMP_RESPONSE_INVALID_OPTION = createError(
   'FST_TEMP_RESPONSE_INVALID_OPTION',

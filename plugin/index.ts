@@ -5,9 +5,9 @@ import { FST_TEMP_RESPONSE_ALREADY_REGISTERED } from './errors.ts'
 import { markFailed } from './on-send.ts'
 import type { FastifyTemporaryResponseOptions } from './options.ts'
 import { normalizeOptions } from './options.ts'
-import { registerFormats } from './response-model.ts'
 import { getHolder, getTemporaryResponse } from './request-holder.ts'
-import { createFallbackOnSend, createOnRoute } from './route.ts'
+import { buildResponseModels, createFallbackOnSend, createOnRoute } from './route.ts'
+import type { PendingModel } from './route.ts'
 import { kRegistered, kTemporaryResponse } from './symbols.ts'
 
 function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply, _error: unknown, done: () => void): void {
@@ -39,11 +39,15 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
     throw new FST_TEMP_RESPONSE_ALREADY_REGISTERED()
   }
   const { cors, route } = normalizeOptions(options)
-  registerFormats()
   fastify.decorate(kRegistered, true)
   fastify.decorateRequest(kTemporaryResponse, null)
   fastify.decorateRequest('response', { getter: getTemporaryResponse })
-  fastify.addHook('onRoute', createOnRoute(route))
+  const pending: PendingModel[] = []
+  fastify.addHook('onRoute', createOnRoute(route, pending))
+  // Checkers are built at ready(), after Fastify built its serializers: every shared schema is known.
+  fastify.addHook('onReady', async function buildTemporaryResponseModels () {
+    await buildResponseModels(pending)
+  })
   fastify.addHook('onError', onErrorTemporaryResponse)
   // The fallback onSend serves what no route-level hook does: 404s, where only keepOnError can
   // keep anything, and routes already in the router, added before this onRoute hook existed.
@@ -73,7 +77,8 @@ export {
   FST_TEMP_RESPONSE_INVALID_HEADER_VALUE,
   FST_TEMP_RESPONSE_INVALID_OPTION,
   FST_TEMP_RESPONSE_INVALID_RESPONSE,
-  FST_TEMP_RESPONSE_INVALID_STATUS_CODE
+  FST_TEMP_RESPONSE_INVALID_STATUS_CODE,
+  FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA
 } from './errors.ts'
 export { TemporaryResponse } from './temporary-response.ts'
 export type * from './types.ts'

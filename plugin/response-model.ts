@@ -1,7 +1,10 @@
-import { FormatRegistry, Kind, Type } from '@sinclair/typebox'
-import type { TSchema } from '@sinclair/typebox'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { fullFormats } from 'ajv-formats/dist/formats.js'
+import { Compile } from 'typebox/compile'
+import type { TSchema } from 'typebox'
+import { FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA } from './errors.ts'
+import { resolveFormat } from './formats.ts'
+import type { SinclairFormats } from './formats.ts'
+import { normalizeForCheck, needsNormalizing } from './serialized-value.ts'
+import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
 
 /** A failed check, as it goes to the log: where, and what was expected. Never the value. */
 export interface ResponseMismatch {
@@ -9,11 +12,16 @@ export interface ResponseMismatch {
   message: string
 }
 
+/** Checks data against one response schema: `null` when it matches, else the mismatches. */
+export type BodyCheck = (data: unknown) => ResponseMismatch[] | null
+
 /** What the route's response schema for one status (or `2xx`, or `default`) requires. */
 export interface StatusModel {
-  /** Checks the body; `null` when the schema is not a TypeBox schema. */
-  body: ((data: unknown) => ResponseMismatch[] | null) | null
-  /** Declared headers with a TypeBox schema: lower-case name and a check of the wire string. */
+  /** Checks the body; `null` when validation is off. Unused when `media` is set. */
+  body: BodyCheck | null
+  /** For a `content`-keyed schema: a check per media type, keyed as the schema writes them. */
+  media: Map<string, BodyCheck> | null
+  /** Declared headers: lower-case name and a check of the wire string. */
   headers: Array<{ name: string, check: (value: string) => boolean }>
 }
 
@@ -21,147 +29,133 @@ export interface StatusModel {
 export interface ResponseModel {
   /** Keyed as Fastify keys `schema.response`: `'200'`, `'2xx'`, `'default'`. */
   statuses: Map<string, StatusModel>
-  /** Every declared header name, lower-cased, over all statuses. */
-  declaredNames: string[]
 }
 
-type SchemaObject = Record<string | symbol, unknown>
+type SchemaObject = Record<string, unknown>
 
-const dateFormats = new Set(['date-time', 'date', 'time'])
+/** Everything a build needs besides the schema: where it is, for the error, and how to resolve. */
+export interface ModelContext {
+  /** `GET /users/:id`, for the error. */
+  route: string
+  /** `fastify.getSchemas()` of the route's scope, at `ready()`. */
+  shared: Record<string, unknown>
+  /** @sinclair/typebox's FormatRegistry, when the route has 0.34 schemas. */
+  sinclair: SinclairFormats | null
+}
 
-/**
- * TypeBox fails any string whose format it does not know, so a `Type.String({ format: 'email' })`
- * would reject every response. Teach it the formats Fastify's own validator knows (ajv-formats),
- * without replacing any format the application registered.
- */
-export function registerFormats (): void {
-  for (const [name, format] of Object.entries(fullFormats)) {
-    if (FormatRegistry.Has(name)) continue
-    const test = typeof format === 'object' && !(format instanceof RegExp) ? format.validate : format
-    if (typeof test === 'boolean') FormatRegistry.Set(name, () => test)
-    else if (test instanceof RegExp) FormatRegistry.Set(name, value => test.test(value))
-    else FormatRegistry.Set(name, value => (test as (text: string) => boolean)(value))
+function isObject (value: unknown): value is SchemaObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+function compileBundle (schema: unknown, context: ModelContext, where: string): ReturnType<typeof Compile> & { root: SchemaObject } {
+  try {
+    const root = bundleSchema(schema, context.shared, (name, node) => resolveFormat(name, node, context.sinclair))
+    return Object.assign(Compile(root as TSchema), { root })
+  } catch (error) {
+    const reason = error instanceof UncheckableSchema ? error.message : `the checker cannot compile it (${(error as Error).message})`
+    throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, reason)
   }
 }
 
-function isTypeBoxSchema (schema: unknown): schema is TSchema {
-  return schema !== null && typeof schema === 'object' && Kind in schema
-}
-
-/**
- * Fastify's serializer writes a `Date` where a date-time, date or time string is declared.
- * This copy of the schema accepts one there, for the second look that `checkBody` takes.
- */
-function acceptDates (schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(acceptDates)
-  if (schema === null || typeof schema !== 'object') return schema
-  const node = schema as SchemaObject
-  if (node[Kind] === 'String' && dateFormats.has(node.format as string)) {
-    return Type.Union([node as unknown as TSchema, Type.Date()])
-  }
-  const copy: SchemaObject = {}
-  for (const key of Reflect.ownKeys(node)) copy[key] = acceptDates(node[key])
-  return copy
-}
-
-/** Whether serialization would replace any value in `value` by its `toJSON()` (Dates aside). */
-function hasToJSON (value: unknown): boolean {
-  if (value === null || typeof value !== 'object' || value instanceof Date) return false
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true
-  if (Array.isArray(value)) return value.some(hasToJSON)
-  for (const key in value) {
-    if (hasToJSON((value as Record<string, unknown>)[key])) return true
-  }
-  return false
-}
-
-/** Replaces values that have `toJSON()` (but Dates) by what it returns, as JSON serialization does. */
-function applyToJSON (value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value
-  const toJSON = (value as { toJSON?: unknown }).toJSON
-  if (typeof toJSON === 'function') return applyToJSON(toJSON.call(value))
-  if (Array.isArray(value)) return value.map(applyToJSON)
-  const copy: Record<string, unknown> = {}
-  for (const key of Object.keys(value)) copy[key] = applyToJSON((value as Record<string, unknown>)[key])
-  return copy
-}
-
-function compileBody (schema: TSchema): (data: unknown) => ResponseMismatch[] | null {
-  const strict = TypeCompiler.Compile(schema)
-  const lenient = TypeCompiler.Compile(acceptDates(schema) as TSchema)
+function compileBody (schema: unknown, context: ModelContext, where: string): BodyCheck {
+  const validator = compileBundle(schema, context, where)
+  const { root } = validator
   return function checkBody (data) {
-    let normalized = data
+    let value = data
     try {
-      // What is checked is what will be serialized: a value with toJSON() as its result.
-      if (hasToJSON(data)) normalized = applyToJSON(data)
-      else if (strict.Check(data)) return null
-      // Then again with Dates allowed where date-time, date or time strings are declared.
-      if (lenient.Check(normalized)) return null
-    } catch {
-      return [{ path: '', message: 'toJSON() threw, or the data is cyclic' }]
+      // What is checked is what will be serialized: toJSON() results, Dates as Fastify writes them.
+      if (needsNormalizing(data)) value = normalizeForCheck(data, root)
+      else if (validator.Check(data)) return null
+      if (value !== data && validator.Check(value)) return null
+    } catch (error) {
+      return [{ path: '', message: `the data cannot be serialized: ${(error as Error).message}` }]
     }
-    const mismatches: ResponseMismatch[] = []
-    for (const error of lenient.Errors(normalized)) {
-      mismatches.push({ path: error.path, message: error.message })
-      if (mismatches.length === 10) break
-    }
-    return mismatches
+    return listMismatches(validator.Errors(value))
   }
+}
+
+/** At most ten mismatches, one per missing property: paths and messages, never values. */
+function listMismatches (errors: Iterable<{ keyword: string, instancePath: string, params: unknown, message: string }>): ResponseMismatch[] {
+  const mismatches: ResponseMismatch[] = []
+  for (const error of errors) {
+    const missing = error.keyword === 'required' ? (error.params as { requiredProperties?: string[] }).requiredProperties : undefined
+    for (const name of missing ?? []) mismatches.push({ path: `${error.instancePath}/${escapeName(name)}`, message: 'Required property' })
+    if (missing === undefined) mismatches.push({ path: error.instancePath, message: error.message })
+    if (mismatches.length >= 10) return mismatches.slice(0, 10)
+  }
+  return mismatches
+}
+
+function escapeName (name: string): string {
+  return name.replace(/~/g, '~0').replace(/\//g, '~1')
 }
 
 // A JSON number (RFC 8259 6), the only spelling a header value may have to pass as one.
 const jsonNumberRE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 
-function compileHeader (schema: TSchema): (value: string) => boolean {
-  const checker = TypeCompiler.Compile(schema)
+function compileHeader (schema: unknown, context: ModelContext, where: string): (value: string) => boolean {
+  const validator = compileBundle(schema, context, where)
   // On the wire every header is a string. It passes as itself, or as the number
   // or boolean it spells exactly: '3' is an integer, '3.5', ' 3' and 'true' are not.
   return function checkHeader (value) {
-    return checker.Check(value) ||
-      (jsonNumberRE.test(value) && checker.Check(Number(value))) ||
-      ((value === 'true' || value === 'false') && checker.Check(value === 'true'))
+    return validator.Check(value) ||
+      (jsonNumberRE.test(value) && validator.Check(Number(value))) ||
+      ((value === 'true' || value === 'false') && validator.Check(value === 'true'))
   }
 }
 
-/** Called for a schema TypeBox cannot compile (a `Type.Ref()` to an `addSchema()` schema, say). */
-export type UncompilableHandler = (where: string, error: Error) => void
-
-function tryCompile<T> (schema: TSchema, compile: (schema: TSchema) => T, where: string, onUncompilable: UncompilableHandler): T | null {
-  try {
-    return compile(schema)
-  } catch (error) {
-    onUncompilable(where, error as Error)
-    return null
+/** The declared headers of one status: the status's own `headers`, and those of each media type. */
+function declaredHeaders (schema: SchemaObject): Array<[string, unknown]> {
+  const maps = [schema.headers]
+  if (isObject(schema.content)) {
+    for (const media of Object.values(schema.content)) maps.push(isObject(media) && isObject(media.schema) ? media.schema.headers : undefined)
   }
+  return maps.flatMap(map => isObject(map) ? Object.entries(map) : [])
 }
 
-function buildStatusModel (status: string, schema: SchemaObject, declaredNames: Set<string>, onUncompilable: UncompilableHandler): StatusModel {
-  const declared = schema.headers as Record<string, unknown> | undefined
+/** Every declared header name of a `schema.response`, lower-cased, over all statuses. */
+export function declaredHeaderNames (response: object): string[] {
+  const names = new Set<string>()
+  for (const schema of Object.values(response)) {
+    if (isObject(schema)) for (const [name] of declaredHeaders(schema)) names.add(name.toLowerCase())
+  }
+  return [...names]
+}
+
+/** The body schema: the schema without the `headers` it declares (they are not the body's). */
+function bodySchema (schema: SchemaObject): unknown {
+  if (!isObject(schema.headers)) return schema
+  const { headers: _headers, ...body } = schema
+  return body
+}
+
+function buildStatusModel (status: string, schema: SchemaObject, context: ModelContext): StatusModel {
   const headers: StatusModel['headers'] = []
-  if (declared !== null && typeof declared === 'object') {
-    for (const [name, headerSchema] of Object.entries(declared)) {
-      const key = name.toLowerCase()
-      declaredNames.add(key)
-      const check = isTypeBoxSchema(headerSchema) ? tryCompile(headerSchema, compileHeader, `${status} header ${key}`, onUncompilable) : null
-      if (check !== null) headers.push({ name: key, check })
-    }
+  for (const [name, headerSchema] of declaredHeaders(schema)) {
+    const key = name.toLowerCase()
+    headers.push({ name: key, check: compileHeader(bodySchema(headerSchema as SchemaObject), context, `${status} header ${key}`) })
   }
-  const body = isTypeBoxSchema(schema) ? tryCompile(schema, compileBody, status, onUncompilable) : null
-  return { body, headers }
+  if (!isObject(schema.content)) {
+    return { body: compileBody(bodySchema(schema), context, status), media: null, headers }
+  }
+  const media = new Map<string, BodyCheck>()
+  for (const [type, entry] of Object.entries(schema.content)) {
+    media.set(type, compileBody(bodySchema((entry as SchemaObject).schema as SchemaObject), context, `${status} ${type}`))
+  }
+  return { body: null, media, headers }
 }
 
 /**
- * Compiles the response model of a route once, at registration. A schema TypeBox
- * cannot compile is reported to `onUncompilable` and left unvalidated (Fastify
- * still serializes and filters by it).
+ * Compiles the response model of a route once, at `ready()`, with every `$ref` resolved against
+ * the shared schemas of the route's scope. A schema it cannot check throws
+ * `FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA`, naming the route, the status and the reason.
  */
-export function buildResponseModel (response: object, onUncompilable: UncompilableHandler): ResponseModel {
+export function buildResponseModel (response: object, context: ModelContext): ResponseModel {
   const statuses = new Map<string, StatusModel>()
-  const declaredNames = new Set<string>()
   for (const [status, schema] of Object.entries(response)) {
-    statuses.set(status.toLowerCase(), buildStatusModel(status, schema, declaredNames, onUncompilable))
+    statuses.set(status.toLowerCase(), buildStatusModel(status, schema as SchemaObject, context))
   }
-  return { statuses, declaredNames: [...declaredNames] }
+  return { statuses }
 }
 
 /** The model that applies to a status, looked up as Fastify looks up serializers. */
@@ -170,4 +164,21 @@ export function findStatusModel (model: ResponseModel, statusCode: number): Stat
   return statuses.get(String(statusCode)) ??
     statuses.get(String(statusCode)[0] + 'xx') ??
     statuses.get('default')
+}
+
+// RFC 9110 8.3.1: media-type = type "/" subtype; Fastify's lib/content-type.js parses it alike.
+const mediaTypeRE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+$/
+
+/**
+ * The check of a status for the reply's Content-Type, chosen as Fastify chooses the serializer:
+ * the media type (lower-cased, without parameters), else `*\/*`. `undefined` when none applies:
+ * Fastify would then send the data unfiltered, so the caller treats it as a mismatch.
+ */
+export function findBodyCheck (status: StatusModel, contentType: unknown): BodyCheck | null | undefined {
+  if (status.media === null) return status.body
+  const text = typeof contentType === 'string' ? contentType : ''
+  const semicolon = text.indexOf(';')
+  const mediaType = (semicolon === -1 ? text : text.slice(0, semicolon)).trim().toLowerCase()
+  if (!mediaTypeRE.test(mediaType)) return undefined
+  return status.media.get(mediaType) ?? status.media.get('*/*')
 }

@@ -12,43 +12,59 @@ import { applyStagedStatus, exposeNames, mergeTemporaryResponse, noBodyStatuses 
 import type { RouteSettings } from './on-send.ts'
 import type { ResolvedRouteOptions, TemporaryResponseRouteOptions } from './options.ts'
 import { resolveRouteOptions } from './options.ts'
-import { buildResponseModel, findStatusModel } from './response-model.ts'
-import type { ResponseModel } from './response-model.ts'
+import { hasSinclairSchema, loadSinclairFormats } from './formats.ts'
+import type { SinclairFormats } from './formats.ts'
+import { buildResponseModel, declaredHeaderNames, findBodyCheck, findStatusModel } from './response-model.ts'
+import type { ResponseMismatch, ResponseModel } from './response-model.ts'
 import { getHolder, markAnswered } from './request-holder.ts'
 import { kAppliedStatus, kFailed, kRouteHooked } from './symbols.ts'
 import { isWebResponse, unpackWebResponse } from './web-response.ts'
 
 type Hook = (...args: any[]) => unknown
-/** Compiled models by response-schema object: a GET and its HEAD route share one. */
-type ModelCache = WeakMap<object, ResponseModel | null>
 
-function getResponseModel (routeOptions: RouteOptions, cache: ModelCache, log?: FastifyBaseLogger): ResponseModel | null {
-  const response = routeOptions.schema?.response
-  if (response === null || typeof response !== 'object') return null
-  let model = cache.get(response)
-  if (model === undefined) {
-    model = buildResponseModel(response, (where, error) => {
-      log?.warn({ err: error }, `fastify-temporary-response: the response schema of ${routeOptions.method} ${routeOptions.url} (${where}) is not validated: TypeBox cannot compile it`)
-    })
-    cache.set(response, model)
-  }
-  return model
+/** A route whose response model is built at `ready()`, when every shared schema is known. */
+export interface PendingModel {
+  settings: RouteSettings
+  response: object
+  /** The instance the route was added to: its `getSchemas()` are the ones Fastify resolves with. */
+  instance: FastifyInstance
+  route: string
 }
 
-/** Resolves what the hooks of one route need: its options, its compiled model, the names it declares. */
-export function resolveRouteSettings (
-  routeOptions: RouteOptions,
-  base: ResolvedRouteOptions,
-  cache: ModelCache = new WeakMap(),
-  log?: FastifyBaseLogger
-): RouteSettings {
+function isObject (value: unknown): value is object {
+  return value !== null && typeof value === 'object'
+}
+
+/** Resolves what the hooks of one route need: its options and the names it declares. The model comes at `ready()`. */
+export function resolveRouteSettings (routeOptions: RouteOptions, base: ResolvedRouteOptions): RouteSettings {
   const config = (routeOptions.config as { temporaryResponse?: TemporaryResponseRouteOptions } | undefined)?.temporaryResponse
   const options = config === undefined
     ? base
     : resolveRouteOptions(config, base, `config.temporaryResponse of ${routeOptions.method} ${routeOptions.url}`)
-  const model = getResponseModel(routeOptions, cache, log)
-  const declared = model === null ? [] : model.declaredNames.filter(isExposable)
-  return { ...options, model, declaredExposable: options.exposeDeclared ? declared : [] }
+  const response = routeOptions.schema?.response
+  const declared = isObject(response) && options.exposeDeclared ? declaredHeaderNames(response).filter(isExposable) : []
+  return { ...options, model: null, declaredExposable: declared }
+}
+
+/**
+ * Builds the response model of every route added so far (run by the onReady hook): Fastify
+ * builds its serializers just before, so `getSchemas()` now holds every shared schema a `$ref`
+ * may name, including those added after the route. A GET and its HEAD route share one model.
+ */
+export async function buildResponseModels (pending: PendingModel[]): Promise<void> {
+  const built = new WeakMap<object, WeakMap<FastifyInstance, ResponseModel>>()
+  let sinclair: Promise<SinclairFormats> | null = null
+  for (const { settings, response, instance, route } of pending.splice(0)) {
+    const byInstance = built.get(response) ?? new WeakMap()
+    built.set(response, byInstance)
+    let model = byInstance.get(instance)
+    if (model === undefined) {
+      const formats = hasSinclairSchema(response) ? await (sinclair ??= loadSinclairFormats()) : null
+      model = buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: formats })
+      byInstance.set(instance, model)
+    }
+    settings.model = model
+  }
 }
 
 /** The onSend hook of one route: merges the holder, or only exposes declared names. */
@@ -95,18 +111,21 @@ function createHeadOnSend (settings: RouteSettings): onSendHookHandler {
   }
 }
 
+const noMediaSchema: ResponseMismatch[] = [{ path: '', message: 'The response schema declares no media type that matches the reply\'s Content-Type' }]
+
 /** The preSerialization hook of a route with a response schema: staged status, then the response model. */
 export function createPreSerialization (settings: RouteSettings): preSerializationHookHandler<unknown> {
-  const model = settings.model as NonNullable<RouteSettings['model']>
-  const validate = settings.validateResponse
   return function preSerializationTemporaryResponse (request, reply: FastifyReply, payload, done) {
     const holder = getHolder(request)
     if (holder !== null && !holder[kFailed]) applyStagedStatus(holder, reply)
     const statusCode = reply.raw.statusCode
+    const model = settings.model
     // A body the staged status forbids is dropped, not sent: nothing to validate.
     const dropped = holder !== null && holder[kAppliedStatus] === statusCode && noBodyStatuses.has(statusCode)
-    const check = validate && !dropped ? findStatusModel(model, statusCode)?.body : undefined
-    const mismatches = check == null ? null : check(payload)
+    const status = model === null || dropped ? undefined : findStatusModel(model, statusCode)
+    const check = status === undefined ? null : findBodyCheck(status, reply.getHeader('content-type'))
+    // No schema for the reply's media type: Fastify would send the data unfiltered.
+    const mismatches = check === null ? null : check === undefined ? noMediaSchema : check(payload)
     if (mismatches === null) {
       done(null, payload)
       return
@@ -126,10 +145,9 @@ function toArray (hooks: Hook | Hook[] | undefined): Hook[] {
  * all application-level ones, so what @fastify/cors or any other hook wrote is
  * in the reply by the time the merge reads it.
  */
-export function createOnRoute (base: ResolvedRouteOptions): (this: FastifyInstance, routeOptions: RouteOptions) => void {
-  const cache: ModelCache = new WeakMap()
+export function createOnRoute (base: ResolvedRouteOptions, pending: PendingModel[]): (this: FastifyInstance, routeOptions: RouteOptions) => void {
   return function onRouteTemporaryResponse (routeOptions) {
-    const settings = resolveRouteSettings(routeOptions, base, cache, this.log)
+    const settings = resolveRouteSettings(routeOptions, base)
     const onSend = toArray(routeOptions.onSend as Hook | Hook[] | undefined)
     const last = onSend[onSend.length - 1]
     if (routeOptions.method === 'HEAD' && last?.name === 'headRouteOnSendHandler') {
@@ -138,7 +156,11 @@ export function createOnRoute (base: ResolvedRouteOptions): (this: FastifyInstan
     routeOptions.onSend = [...onSend, createOnSend(settings)] as RouteOptions['onSend']
     // Fastify copies config into the route context: the fallback hook reads this mark there.
     routeOptions.config = { ...routeOptions.config, [kRouteHooked]: true } as RouteOptions['config']
-    if (settings.model !== null) {
+    const response = routeOptions.schema?.response
+    if (isObject(response)) {
+      if (settings.validateResponse) {
+        pending.push({ settings, response, instance: this, route: `${routeOptions.method} ${routeOptions.url}` })
+      }
       const preSerialization = toArray(routeOptions.preSerialization as Hook | Hook[] | undefined)
       routeOptions.preSerialization = [...preSerialization, createPreSerialization(settings)] as RouteOptions['preSerialization']
     }

@@ -1,0 +1,61 @@
+import * as Format from 'typebox/format'
+import { fullFormats } from 'ajv-formats/dist/formats.js'
+import { UncheckableSchema } from './schema-bundle.ts'
+
+// The checker (typebox 1.x) passes any string whose `format` it does not know, so every format a
+// response schema names is resolved when the checker is built, or the schema is refused.
+
+/** TypeBox 0.34 marks its schemas with this global symbol (and 1.x with a hidden `~kind`). */
+export const sinclairKind = Symbol.for('TypeBox.Kind')
+
+type Check = (value: string) => boolean
+
+/** The part of @sinclair/typebox's FormatRegistry that is read: the application's formats. */
+export interface SinclairFormats {
+  Has: (name: string) => boolean
+  Get: (name: string) => Check | undefined
+}
+
+function fromAjv (name: string): Check | undefined {
+  const format = (fullFormats as Record<string, unknown>)[name]
+  if (format === undefined) return undefined
+  const test = typeof format === 'object' && !(format instanceof RegExp) ? (format as { validate: unknown }).validate : format
+  if (test instanceof RegExp) return value => test.test(value)
+  if (typeof test === 'function') return value => (test as Check)(value)
+  return () => test === true
+}
+
+/**
+ * Returns the name under which typebox 1.x's registry checks `name` for this node, in order:
+ * the application's own format in @sinclair/typebox's FormatRegistry (for a 0.34 node), typebox
+ * 1.x's registry (its built-ins and the application's), then the formats Fastify's own validator
+ * knows (ajv-formats), registered under a prefixed name so no application format is replaced.
+ */
+export function resolveFormat (name: string, node: object, sinclair: SinclairFormats | null): string {
+  if (sinclair !== null && sinclairKind in node && sinclair.Has(name)) {
+    const prefixed = `@sinclair/typebox:${name}`
+    Format.Set(prefixed, sinclair.Get(name) as Check)
+    return prefixed
+  }
+  if (Format.Has(name)) return name
+  const check = fromAjv(name)
+  if (check === undefined) {
+    throw new UncheckableSchema(`format ${JSON.stringify(name)} is known to no format registry (typebox's Format, @sinclair/typebox's FormatRegistry, ajv-formats)`)
+  }
+  const prefixed = `ajv-formats:${name}`
+  if (!Format.Has(prefixed)) Format.Set(prefixed, check)
+  return prefixed
+}
+
+/** Whether a value holds a TypeBox 0.34 schema anywhere. */
+export function hasSinclairSchema (value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (sinclairKind in value) return true
+  return Object.values(value).some(hasSinclairSchema)
+}
+
+/** @sinclair/typebox's FormatRegistry, imported only for routes with 0.34 schemas. */
+export async function loadSinclairFormats (): Promise<SinclairFormats> {
+  const { FormatRegistry } = await import('@sinclair/typebox')
+  return FormatRegistry
+}

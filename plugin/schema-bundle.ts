@@ -1,0 +1,151 @@
+// One self-contained JSON Schema per response schema, whatever dialect wrote it: a JSON copy
+// (TypeBox's hidden markers dropped), every `$ref` rewritten to a JSON pointer into that copy,
+// with the shared schemas it reaches (fastify.addSchema()) embedded under `$defs`, resolved
+// as fast-json-stringify resolves them: by `$id`, then the fragment as a JSON pointer.
+
+/** Why a schema cannot be checked; `buildResponseModel` turns it into the coded error. */
+export class UncheckableSchema extends Error {}
+
+type Node = Record<string, unknown>
+
+/** JSON Schema's own types (RFC draft 2020-12 6.1.1); TypeBox 0.34 adds 'Date', 'bigint', ... */
+const jsonTypes = new Set(['array', 'boolean', 'integer', 'null', 'number', 'object', 'string'])
+
+interface Bundler {
+  /** Shared schemas by `$id`, as `fastify.getSchemas()` of the route's scope returns them. */
+  shared: Record<string, unknown>
+  /** Every `$id` seen, resolved, to the JSON pointer of its copy. */
+  ids: Map<string, string>
+  defs: Node
+  /** `$ref` strings to rewrite once every `$id` is known: node, base id, base pointer. */
+  refs: Array<{ node: Node, base: string, pointer: string }>
+  /** The name the checker knows a node's `format` by; throws for a format no registry knows. */
+  format: (name: string, node: Node) => string
+}
+
+/** Keywords whose value is a schema, or an array of schemas. */
+const schemaKeywords = new Set([
+  'additionalItems', 'additionalProperties', 'allOf', 'anyOf', 'contains', 'else', 'if', 'items', 'not',
+  'oneOf', 'prefixItems', 'propertyNames', 'then', 'unevaluatedItems', 'unevaluatedProperties'
+])
+/** Keywords whose value maps names to schemas. */
+const mapKeywords = new Set(['$defs', 'definitions', 'dependencies', 'dependentSchemas', 'patternProperties', 'properties'])
+
+function isObject (value: unknown): value is Node {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+function resolveId (id: string, base: string): string {
+  try {
+    return base === '' ? id : new URL(id, base).href
+  } catch {
+    return id
+  }
+}
+
+/** Where a copy goes: its pointer, and the base `$id` and pointer its local refs resolve against. */
+interface Place { pointer: string, base: string, basePointer: string }
+
+function child (place: Place, key: string | number): Place {
+  return { pointer: `${place.pointer}/${typeof key === 'number' ? key : escapePointer(key)}`, base: place.base, basePointer: place.basePointer }
+}
+
+/**
+ * Copies a schema as JSON, noting `$id`s and `$ref`s. Other keywords (annotations, data such
+ * as `enum`, vocabularies TypeBox does not know) are kept as they are. `nullable: true` (the
+ * OpenAPI keyword that fast-json-stringify and Ajv honour) becomes `'null'` in `type`.
+ */
+function copy (bundler: Bundler, value: unknown, place: Place): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => copy(bundler, item, child(place, i)))
+  if (!isObject(value)) return value
+  const node: Node = {}
+  if (typeof value.$id === 'string') {
+    place = { pointer: place.pointer, base: resolveId(value.$id, place.base), basePointer: place.pointer }
+    bundler.ids.set(place.base, place.pointer)
+  }
+  for (const key of Object.keys(value)) {
+    const item = value[key]
+    if (key === '$id') continue
+    if (schemaKeywords.has(key)) {
+      node[key] = copy(bundler, item, child(place, key))
+    } else if (mapKeywords.has(key) && isObject(item)) {
+      const map: Node = {}
+      const at = child(place, key)
+      // draft-07 `dependencies` may also list property names: an array stays as it is.
+      for (const name of Object.keys(item)) map[name] = Array.isArray(item[name]) ? item[name] : copy(bundler, item[name], child(at, name))
+      node[key] = map
+    } else {
+      node[key] = item
+    }
+  }
+  if (typeof node.$ref === 'string') bundler.refs.push({ node, base: place.base, pointer: place.basePointer })
+  if (typeof node.format === 'string') node.format = bundler.format(node.format, value)
+  checkType(node.type)
+  if (node.nullable === true && typeof node.type === 'string') node.type = [node.type, 'null']
+  return node
+}
+
+function checkType (type: unknown): void {
+  for (const name of Array.isArray(type) ? type : type === undefined ? [] : [type]) {
+    if (!jsonTypes.has(name)) throw new UncheckableSchema(`type ${JSON.stringify(name)} is not a JSON type, so no JSON value can match it`)
+  }
+}
+
+function escapePointer (key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1')
+}
+
+function unescapePointer (segment: string): string {
+  return decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~')
+}
+
+/** The node a JSON pointer names in `root`, or `undefined`. */
+export function resolvePointer (root: unknown, pointer: string): unknown {
+  let node = root
+  for (const segment of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Node)[unescapePointer(segment)]
+  }
+  return node
+}
+
+/** The pointer of the schema with this (resolved) `$id`, embedding a shared one on first use. */
+function findId (bundler: Bundler, id: string, base: string): string | undefined {
+  const resolved = resolveId(id, base)
+  const known = bundler.ids.get(resolved) ?? bundler.ids.get(id)
+  if (known !== undefined) return known
+  const key = id in bundler.shared ? id : resolved in bundler.shared ? resolved : undefined
+  if (key === undefined) return undefined
+  const pointer = `/$defs/${escapePointer(`shared:${key}`)}`
+  bundler.ids.set(key, pointer)
+  bundler.ids.set(resolved, pointer)
+  bundler.defs[`shared:${key}`] = copy(bundler, bundler.shared[key], { pointer, base: resolved, basePointer: pointer })
+  return pointer
+}
+
+function rewriteRef (bundler: Bundler, root: Node, ref: { node: Node, base: string, pointer: string }): void {
+  const text = ref.node.$ref as string
+  const hash = text.indexOf('#')
+  const id = hash === -1 ? text : text.slice(0, hash)
+  const fragment = hash === -1 ? '' : text.slice(hash + 1)
+  const target = id === '' ? ref.pointer : findId(bundler, id, ref.base)
+  if (target === undefined) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} names no schema added with addSchema() (nor an $id in the schema)`)
+  if (fragment !== '' && !fragment.startsWith('/')) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} uses a plain-name fragment; use a JSON pointer`)
+  const pointer = target + fragment
+  if (resolvePointer(root, pointer) === undefined) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} points at nothing`)
+  ref.node.$ref = '#' + pointer
+}
+
+/**
+ * Bundles `schema` into one document: `{ $defs: { schema, 'shared:<id>': ... }, $ref }`.
+ * Throws `UncheckableSchema` for a `$ref` that resolves to nothing or a non-JSON type.
+ */
+export function bundleSchema (schema: unknown, shared: Record<string, unknown>, format: Bundler['format']): Node {
+  const defs: Node = {}
+  const root: Node = { $defs: defs, $ref: '#/$defs/schema' }
+  const bundler: Bundler = { shared, ids: new Map(), defs, refs: [], format }
+  defs.schema = copy(bundler, schema, { pointer: '/$defs/schema', base: '', basePointer: '/$defs/schema' })
+  // Embedding a shared schema can add refs: walk until none is left.
+  for (let i = 0; i < bundler.refs.length; i++) rewriteRef(bundler, root, bundler.refs[i])
+  return root
+}
