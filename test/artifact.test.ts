@@ -106,12 +106,32 @@ interface Packed {
   files: PackedFile[]
 }
 
-// The consumer's own dependencies, as the README tells users to install them.
-const consumerDependencies: Record<string, string> = {
-  fastify: '^5.0.0',
-  '@sinclair/typebox': '~0.34.0',
-  typescript: '~6.0.3',
-  '@types/node': '^20.19.0'
+// The consumers' own dependencies, as the README tells users to install them: one project per
+// way of writing schemas (TypeBox 0.34, typebox 1.x, plain JSON Schema), each with its own files.
+interface Consumer {
+  dir: string
+  dependencies: Record<string, string>
+  files: string[]
+  install?: Promise<Result>
+}
+
+const typescript = { typescript: '~6.0.3', '@types/node': '^20.19.0' }
+const consumers: Record<'sinclair' | 'typebox' | 'plain', Consumer> = {
+  sinclair: {
+    dir: '',
+    dependencies: { fastify: '^5.0.0', '@sinclair/typebox': '~0.34.0', ...typescript },
+    files: ['esm.mjs', 'require.cjs', 'tsconfig.json', 'typed.ts.txt']
+  },
+  typebox: {
+    dir: '',
+    dependencies: { fastify: '^5.0.0', typebox: '^1.4.0', '@fastify/type-provider-typebox': '^6.0.0', ...typescript },
+    files: ['typebox.mjs', 'tsconfig.json', 'typed-typebox.ts.txt']
+  },
+  plain: {
+    dir: '',
+    dependencies: { fastify: '^5.0.0' },
+    files: ['plain.mjs']
+  }
 }
 
 let work = ''
@@ -122,12 +142,12 @@ let publint: Promise<Result>
 let attw: Promise<Result>
 let install: Promise<Result>
 
-async function installConsumer (): Promise<Result> {
+async function installConsumer (target: Consumer): Promise<Result> {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
   const lock = JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8'))
   const tarball = `file:../${packed.filename}`
-  const dependencies = { ...consumerDependencies, [pkg.name]: tarball }
-  const picked = pickLockEntries(lock.packages, [...Object.keys(consumerDependencies), ...Object.keys(pkg.dependencies)])
+  const dependencies = { ...target.dependencies, [pkg.name]: tarball }
+  const picked = pickLockEntries(lock.packages, [...Object.keys(target.dependencies), ...Object.keys(pkg.dependencies)])
   const ownEntry = {
     version: pkg.version,
     resolved: tarball,
@@ -139,8 +159,8 @@ async function installConsumer (): Promise<Result> {
     peerDependenciesMeta: pkg.peerDependenciesMeta
   }
   const consumerPkg = { name: 'consumer', private: true, type: 'module', dependencies }
-  await writeFile(join(consumer, 'package.json'), JSON.stringify(consumerPkg, null, 2))
-  await writeFile(join(consumer, 'package-lock.json'), JSON.stringify({
+  await writeFile(join(target.dir, 'package.json'), JSON.stringify(consumerPkg, null, 2))
+  await writeFile(join(target.dir, 'package-lock.json'), JSON.stringify({
     name: 'consumer',
     lockfileVersion: 3,
     requires: true,
@@ -150,18 +170,22 @@ async function installConsumer (): Promise<Result> {
       ...picked
     }
   }, null, 2))
-  for (const file of ['esm.mjs', 'require.cjs', 'tsconfig.json']) {
-    await copyFile(join(fixtures, file), join(consumer, file))
+  for (const file of target.files) {
+    // TypeScript fixtures are kept as .txt: the repository's typecheck runs before any build.
+    const name = file.endsWith('.ts.txt') ? 'typed.ts' : file
+    await copyFile(join(fixtures, file), join(target.dir, name))
   }
-  await copyFile(join(fixtures, 'typed.ts.txt'), join(consumer, 'typed.ts'))
-  return run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], consumer)
+  return run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], target.dir)
 }
 
 before(async () => {
   work = await realpath(await mkdtemp(join(tmpdir(), 'fastify-temporary-response-artifact-')))
   t.teardown(() => rm(work, { recursive: true, force: true }))
-  consumer = join(work, 'consumer')
-  await mkdir(consumer)
+  for (const [name, target] of Object.entries(consumers)) {
+    target.dir = join(work, name, 'consumer')
+    await mkdir(target.dir, { recursive: true })
+  }
+  consumer = consumers.sinclair.dir
 
   build = await run('npm', ['run', 'build'], root)
   if (build.code !== 0) throw new Error(`npm run build failed: ${describeFailure(build)}`)
@@ -172,7 +196,11 @@ before(async () => {
   // independent of each other: run them side by side
   publint = run(bin('publint'), [], root)
   attw = run(bin('attw'), ['--pack', '.', '--profile', 'esm-only'], root)
-  install = installConsumer()
+  // One at a time: parallel npm ci runs share one cache.
+  install = installConsumer(consumers.sinclair)
+  consumers.sinclair.install = install
+  consumers.typebox.install = install.then(() => installConsumer(consumers.typebox))
+  consumers.plain.install = consumers.typebox.install.then(() => installConsumer(consumers.plain))
 })
 
 test('the tarball holds package.json, the docs and dist/ only', async (t) => {
@@ -211,7 +239,7 @@ test('the tarball installs offline into a project outside the repository', async
   t.same(present.filter(name => !['dist', 'package.json', 'README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md'].includes(name)), [],
     'the installed package has no plugin/ or test/')
 
-  for (const name of Object.keys(consumerDependencies)) {
+  for (const name of Object.keys(consumers.sinclair.dependencies)) {
     const version = JSON.parse(await readFile(join(consumer, 'node_modules', name, 'package.json'), 'utf8')).version
     t.ok(version, `${name}@${version} installed`)
   }
@@ -256,4 +284,30 @@ test('a TypeScript consumer compiles against the shipped types (strict, NodeNext
   t.match(version.stdout, /^Version 6\.0\./, 'the consumer\'s own TypeScript 6.0')
   // no skipLibCheck: the shipped .d.ts files must compile with what the consumer installed
   assertSuccess(t, await run(process.execPath, [tsc, '-p', 'tsconfig.json'], consumer), 'tsc exits 0')
+})
+
+test('a project with only typebox 1.x validates at run time and type-checks a TypeBoxTypeProvider route', async (t) => {
+  const { dir, install } = consumers.typebox
+  assertSuccess(t, await (install as Promise<Result>), 'npm ci --offline exits 0')
+  t.notOk(existsSync(join(dir, 'node_modules', '@sinclair', 'typebox')), 'no @sinclair/typebox in its tree')
+  const result = await run(process.execPath, ['typebox.mjs'], dir)
+  assertSuccess(t, result, 'node typebox.mjs exits 0')
+  const seen = JSON.parse(result.stdout)
+  t.same(seen.good, { statusCode: 200, body: { id: 1, name: 'a' }, count: '3' })
+  t.same(seen.bad, { statusCode: 500, code: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', leaked: false })
+  t.same(seen.badHeader, { statusCode: 500, count: null })
+  const tsc = join(dir, 'node_modules', 'typescript', 'bin', 'tsc')
+  assertSuccess(t, await run(process.execPath, [tsc, '-p', 'tsconfig.json'], dir), 'tsc exits 0 (strict, NodeNext, no skipLibCheck)')
+})
+
+test('a project with no TypeBox at all validates plain JSON Schema at run time', async (t) => {
+  const { dir, install } = consumers.plain
+  assertSuccess(t, await (install as Promise<Result>), 'npm ci --offline exits 0')
+  t.notOk(existsSync(join(dir, 'node_modules', '@sinclair', 'typebox')), 'no @sinclair/typebox in its tree')
+  const result = await run(process.execPath, ['plain.mjs'], dir)
+  assertSuccess(t, result, 'node plain.mjs exits 0')
+  const seen = JSON.parse(result.stdout)
+  t.same(seen.good, { statusCode: 200, body: { id: 1, name: 'a' } })
+  t.same(seen.bad, { statusCode: 500, code: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', leaked: false })
+  t.same(seen.shared, { statusCode: 500, code: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', leaked: false })
 })

@@ -42,6 +42,10 @@ const expected: Record<string, [Function, number, string[], string]> = {
     Error, 500, ['201'],
     'Response does not match the schema of status 201'
   ],
+  FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA: [
+    Error, 500, ['GET /users', '200', 'format "x" is known to no format registry'],
+    'The response schema of GET /users (status 200) cannot be checked: format "x" is known to no format registry. Fix the schema, or set validateResponse: false for this route'
+  ],
   FST_TEMP_RESPONSE_INVALID_OPTION: [
     TypeError, 500, ['options.validateResponse', 'a boolean', '"yes"'],
     'Option options.validateResponse must be a boolean, instead got "yes"'
