@@ -386,3 +386,106 @@ test('a staged status the schema does not cover leaves declared headers unchecke
   t.equal(res.statusCode, 202)
   t.equal(res.headers['x-n'], 'abc')
 })
+
+test('media types: the schema is chosen by the reply\'s Content-Type, as Fastify chooses its serializer', async t => {
+  const app = await build(t)
+  app.get('/:type', {
+    schema: {
+      response: {
+        200: {
+          content: {
+            'application/json': { schema: Type.Object({ id: Type.Integer() }) },
+            'application/vnd.api+json': { schema: Type.Object({ data: Type.Object({ id: Type.String() }) }) }
+          }
+        },
+        '4xx': { content: { '*/*': { schema: Type.Object({ message: Type.String() }) } } }
+      }
+    }
+  }, async (request, reply) => {
+    const type = (request.params as { type: string }).type
+    if (type === 'api') return reply.type('application/vnd.api+json').send({ data: { id: '1', extra: 1 } })
+    if (type === 'api-bad') return reply.type('application/vnd.api+json').send({ id: 1 })
+    if (type === 'other') return reply.type('application/x-other+json').send({ id: 1 })
+    if (type === 'missing') return reply.code(404).type('application/problem+json').send({ message: 'no', detail: 'x' })
+    return { id: 1, extra: 1 }
+  })
+  t.equal((await app.inject('/json')).body, '{"id":1}')
+  t.equal((await app.inject('/api')).body, '{"data":{"id":"1"}}')
+  t.equal((await app.inject('/api-bad')).json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+  const missing = await app.inject('/missing')
+  t.equal(missing.statusCode, 404)
+  t.equal(missing.body, '{"message":"no"}', '*/* serves any media type')
+  // Fastify would send this unfiltered (JSON.stringify): no schema declares the media type.
+  const other = await app.inject('/other')
+  t.equal(other.statusCode, 500)
+  t.equal(other.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+})
+
+test('$ref: shared schemas resolve as Fastify resolves them, added before or after the route, nested and recursive', async t => {
+  const app = await build(t)
+  app.addSchema({ $id: 'address', type: 'object', properties: { city: { type: 'string' } }, required: ['city'] })
+  app.get('/:case', {
+    schema: {
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            user: { $ref: 'user#' },
+            id: { $ref: 'user#/properties/id' },
+            tree: { $ref: 'node' }
+          }
+        }
+      }
+    }
+  }, async request => {
+    const good = { user: { id: 1, address: { city: 'Rome', zip: 'x' } }, id: 2, tree: { v: 1, children: [{ v: 2, children: [] }] } }
+    const c = (request.params as { case: string }).case
+    if (c === 'user') return { ...good, user: { id: 1, address: {} } }
+    if (c === 'tree') return { ...good, tree: { v: 1, children: [{ v: 'deep' }] } }
+    if (c === 'pointer') return { ...good, id: 2.5 }
+    return good
+  })
+  // Added after the route, in the same scope: Fastify builds serializers at ready(), and so do we.
+  app.addSchema({ $id: 'user', type: 'object', properties: { id: { type: 'integer' }, address: { $ref: 'address#' } }, required: ['id', 'address'] })
+  app.addSchema(Type.Recursive(This => Type.Object({ v: Type.Integer(), children: Type.Array(This) }), { $id: 'node' }))
+  const good = await app.inject('/good')
+  t.equal(good.statusCode, 200)
+  t.same(good.json(), { user: { id: 1, address: { city: 'Rome' } }, id: 2, tree: { v: 1, children: [{ v: 2, children: [] }] } })
+  t.equal((await app.inject('/user')).statusCode, 500)
+  t.equal((await app.inject('/tree')).statusCode, 500)
+  t.equal((await app.inject('/pointer')).statusCode, 500)
+})
+
+test('$ref: each encapsulated scope resolves its own shared schemas', async t => {
+  const app = await build(t)
+  for (const [prefix, type] of [['/a', 'integer'], ['/b', 'string']]) {
+    await app.register(async scope => {
+      scope.addSchema({ $id: 'thing', type: 'object', properties: { v: { type } }, required: ['v'] })
+      scope.get('/:v', { schema: { response: { 200: { $ref: 'thing#' } } } }, async request => ({ v: Number((request.params as { v: string }).v) }))
+    }, { prefix })
+  }
+  t.equal((await app.inject('/a/1')).statusCode, 200)
+  t.equal((await app.inject('/b/1')).statusCode, 500, 'a number where scope b declares a string')
+})
+
+test('nullable: true, the OpenAPI keyword Fastify\'s serializer honours, accepts null', async t => {
+  const app = await build(t)
+  app.get('/:case', {
+    schema: { response: { 200: { type: 'object', properties: { name: { type: 'string', nullable: true } }, required: ['name'] } } }
+  }, async request => ({ name: (request.params as { case: string }).case === 'null' ? null : 7 }))
+  const res = await app.inject('/null')
+  t.equal(res.statusCode, 200)
+  t.equal(res.body, '{"name":null}')
+  t.equal((await app.inject('/number')).statusCode, 500)
+})
+
+test('a format registered in typebox 1.x\'s registry is used', async t => {
+  const { default: Type1 } = await import('typebox')
+  const Format = await import('typebox/format')
+  Format.Set('odd-length', value => value.length % 2 === 1)
+  t.teardown(() => Format.Reset())
+  const app = await build(t)
+  app.get('/:value', { schema: { response: { 200: Type1.Object({ v: Type1.String({ format: 'odd-length' }) }) } } }, async request => ({ v: (request.params as { value: string }).value }))
+  t.equal((await app.inject('/abc')).statusCode, 200)
+  t.equal((await app.inject('/ab')).statusCode, 500)
+})
