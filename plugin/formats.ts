@@ -19,6 +19,7 @@ export interface SinclairFormats {
 function fromAjv (name: string): Check | undefined {
   const format = (fullFormats as Record<string, unknown>)[name]
   if (format === undefined) return undefined
+  // ajv-formats defines a format as a RegExp, a function, { validate } or `true` (any string).
   const test = typeof format === 'object' && !(format instanceof RegExp) ? (format as { validate: unknown }).validate : format
   if (test instanceof RegExp) return value => test.test(value)
   if (typeof test === 'function') return value => (test as Check)(value)

@@ -52,13 +52,14 @@ function find<T> (schema: SchemaObject | undefined, root: SchemaObject, pick: (n
 }
 
 function propertySchema (schema: SchemaObject | undefined, key: string, root: SchemaObject): SchemaObject | undefined {
+  // A property any branch declares, by name or pattern, comes before additionalProperties.
   return find(schema, root, node => {
     const properties = node.properties as SchemaObject | undefined
     if (properties !== undefined && Object.hasOwn(properties, key)) return deref(properties[key], root)
     const patterns = node.patternProperties as SchemaObject | undefined
     for (const pattern in patterns) if (new RegExp(pattern, 'u').test(key)) return deref(patterns[pattern], root)
-    return typeof node.additionalProperties === 'object' ? deref(node.additionalProperties, root) : undefined
-  })
+    return undefined
+  }) ?? find(schema, root, node => typeof node.additionalProperties === 'object' ? deref(node.additionalProperties, root) : undefined)
 }
 
 function itemSchema (schema: SchemaObject | undefined, index: number, root: SchemaObject): SchemaObject | undefined {
