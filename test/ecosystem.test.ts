@@ -11,8 +11,12 @@ import type { FastifyCorsOptions } from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Type1 from 'typebox'
+import { TypeBoxValidatorCompiler as TypeBoxValidatorCompiler6 } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider as TypeBoxTypeProvider6 } from '@fastify/type-provider-typebox'
+import { TypeBoxValidatorCompiler as TypeBoxValidatorCompiler5 } from 'tp5'
+import type { TypeBoxTypeProvider as TypeBoxTypeProvider5 } from 'tp5'
+import { dialects } from './helpers/dialects.ts'
 import plugin from '../plugin/index.ts'
 import type { FastifyTemporaryResponseOptions } from '../plugin/index.ts'
 
@@ -144,15 +148,16 @@ for (const order of orders) {
     t.same(lowerSorted(list(res.headers.vary)), ['accept-encoding', 'accept-language'], 'Vary')
   })
 
-  test(`@fastify/swagger registered ${order}: a declared response header is documented, the body schema is untouched`, async (t) => {
+  for (const { name, T } of dialects.slice(0, 3)) {
+  test(`@fastify/swagger registered ${order}, ${name}: a declared response header is documented, the body schema is untouched`, async (t) => {
     const app = await build(t, order, app => app.register(swagger, {
       openapi: { openapi: '3.0.3', info: { title: 'test', version: '1.0.0' } }
     }))
     app.get('/rate', {
       schema: {
         response: {
-          200: Type.Object({ ok: Type.Boolean() }, {
-            headers: { 'x-rate': Type.Integer({ description: 'calls left' }) }
+          200: T.Object({ ok: T.Boolean() }, {
+            headers: { 'x-rate': T.Integer({ description: 'calls left' }) }
           })
         }
       }
@@ -175,6 +180,7 @@ for (const order of orders) {
     t.equal(res.headers['x-rate'], '3')
     t.same(res.json(), { ok: true })
   })
+  }
 
   test(`@fastify/rate-limit registered ${order}: the 429 carries its headers, staged ones are dropped but those kept`, async (t) => {
     const app = await build(t, order, app => app.register(rateLimit, {
@@ -258,35 +264,46 @@ for (const order of orders) {
   }
 }
 
-test('@fastify/type-provider-typebox: a withTypeProvider() route stages status 201 and is serialized by its 201 schema', async (t) => {
-  const app = Fastify().withTypeProvider<TypeBoxTypeProvider>()
-  t.teardown(() => app.close())
-  app.setValidatorCompiler(TypeBoxValidatorCompiler)
-  await app.register(plugin)
-  app.post('/items', {
-    schema: {
-      body: Type.Object({ name: Type.String() }),
-      response: {
-        200: Type.Object({ unused: Type.Boolean() }),
-        201: Type.Object({ id: Type.Integer(), name: Type.String() })
+const typeProviders = [
+  { name: '6.x with typebox 1.x', T: Type1, compiler: TypeBoxValidatorCompiler6, app: () => Fastify().withTypeProvider<TypeBoxTypeProvider6>() },
+  { name: '5.x with @sinclair/typebox 0.34', T: Type, compiler: TypeBoxValidatorCompiler5, app: () => Fastify().withTypeProvider<TypeBoxTypeProvider5>() }
+] as const
+
+for (const provider of typeProviders) {
+  test(`@fastify/type-provider-typebox ${provider.name}: a withTypeProvider() route stages status 201 and is serialized by its 201 schema`, async (t) => {
+    const app = provider.app()
+    const T = provider.T as typeof Type
+    t.teardown(() => app.close())
+    app.setValidatorCompiler(provider.compiler)
+    await app.register(plugin)
+    app.post('/items', {
+      schema: {
+        body: T.Object({ name: T.String() }),
+        response: {
+          200: T.Object({ unused: T.Boolean() }),
+          201: T.Object({ id: T.Integer(), name: T.String() })
+        }
       }
-    }
-  }, async (request) => {
-    request.response.statusCode = 201
-    request.response.headers.set('Location', '/items/1')
-    const item = { id: 1, name: request.body.name, secret: 'never sent' }
-    return item
+    }, async (request) => {
+      request.response.statusCode = 201
+      request.response.headers.set('Location', '/items/1')
+      const { name } = request.body as { name: string }
+      return { id: name === 'dog' ? 'x' : 1, name, secret: 'never sent' } as never
+    })
+
+    const res = await app.inject({ method: 'POST', url: '/items', payload: { name: 'cat' } })
+    t.equal(res.statusCode, 201)
+    t.equal(res.headers.location, '/items/1')
+    t.same(res.json(), { id: 1, name: 'cat' })
+
+    const invalid = await app.inject({ method: 'POST', url: '/items', payload: { name: 1 } })
+    t.equal(invalid.statusCode, 400, 'the TypeBox validator compiler still validates the body')
+    t.equal(invalid.headers.location, undefined)
+
+    const mismatch = await app.inject({ method: 'POST', url: '/items', payload: { name: 'dog' } })
+    t.equal(mismatch.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE', 'the response model checks the 201 schema')
   })
-
-  const res = await app.inject({ method: 'POST', url: '/items', payload: { name: 'cat' } })
-  t.equal(res.statusCode, 201)
-  t.equal(res.headers.location, '/items/1')
-  t.same(res.json(), { id: 1, name: 'cat' })
-
-  const invalid = await app.inject({ method: 'POST', url: '/items', payload: { name: 1 } })
-  t.equal(invalid.statusCode, 400, 'the TypeBox validator compiler still validates the body')
-  t.equal(invalid.headers.location, undefined)
-})
+}
 
 test('hooks of encapsulated child plugins and prefixed routes stage into the same response', async (t) => {
   const app = Fastify()
