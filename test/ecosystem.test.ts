@@ -149,37 +149,37 @@ for (const order of orders) {
   })
 
   for (const { name, T } of dialects.slice(0, 3)) {
-  test(`@fastify/swagger registered ${order}, ${name}: a declared response header is documented, the body schema is untouched`, async (t) => {
-    const app = await build(t, order, app => app.register(swagger, {
-      openapi: { openapi: '3.0.3', info: { title: 'test', version: '1.0.0' } }
-    }))
-    app.get('/rate', {
-      schema: {
-        response: {
-          200: T.Object({ ok: T.Boolean() }, {
-            headers: { 'x-rate': T.Integer({ description: 'calls left' }) }
-          })
+    test(`@fastify/swagger registered ${order}, ${name}: a declared response header is documented, the body schema is untouched`, async (t) => {
+      const app = await build(t, order, app => app.register(swagger, {
+        openapi: { openapi: '3.0.3', info: { title: 'test', version: '1.0.0' } }
+      }))
+      app.get('/rate', {
+        schema: {
+          response: {
+            200: T.Object({ ok: T.Boolean() }, {
+              headers: { 'x-rate': T.Integer({ description: 'calls left' }) }
+            })
+          }
         }
-      }
-    }, async (request) => {
-      request.response.headers.set('X-Rate', '3')
-      return { ok: true, secret: 'never sent' }
+      }, async (request) => {
+        request.response.headers.set('X-Rate', '3')
+        return { ok: true, secret: 'never sent' }
+      })
+      await app.ready()
+
+      const document = app.swagger() as unknown as { paths: Record<string, Record<string, { responses: Record<string, DocumentedResponse> }>> }
+      const response = document.paths['/rate'].get.responses['200']
+      t.equal(response.headers['x-rate'].schema.type, 'integer')
+      t.equal(response.headers['x-rate'].description, 'calls left')
+      const body = response.content['application/json'].schema
+      t.equal(body.headers, undefined, 'no headers keyword in the body schema')
+      t.same(Object.keys(body.properties), ['ok'], 'no headers property in the body schema')
+
+      const res = await app.inject({ method: 'GET', url: '/rate' })
+      t.equal(res.statusCode, 200)
+      t.equal(res.headers['x-rate'], '3')
+      t.same(res.json(), { ok: true })
     })
-    await app.ready()
-
-    const document = app.swagger() as unknown as { paths: Record<string, Record<string, { responses: Record<string, DocumentedResponse> }>> }
-    const response = document.paths['/rate'].get.responses['200']
-    t.equal(response.headers['x-rate'].schema.type, 'integer')
-    t.equal(response.headers['x-rate'].description, 'calls left')
-    const body = response.content['application/json'].schema
-    t.equal(body.headers, undefined, 'no headers keyword in the body schema')
-    t.same(Object.keys(body.properties), ['ok'], 'no headers property in the body schema')
-
-    const res = await app.inject({ method: 'GET', url: '/rate' })
-    t.equal(res.statusCode, 200)
-    t.equal(res.headers['x-rate'], '3')
-    t.same(res.json(), { ok: true })
-  })
   }
 
   test(`@fastify/rate-limit registered ${order}: the 429 carries its headers, staged ones are dropped but those kept`, async (t) => {
