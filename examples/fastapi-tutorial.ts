@@ -2,7 +2,7 @@
 // "Response - Change Status Code", "Response Headers", "Response Cookies".
 import Fastify from 'fastify'
 import type { FastifyInstance } from 'fastify'
-import { Type } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox' // @fastify/type-provider-typebox 5.x's line; examples/demo.ts uses typebox 1.x
 import temporaryResponse from '../plugin/index.ts'
 
 /**
