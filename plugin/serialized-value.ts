@@ -96,16 +96,20 @@ function dateString (date: Date, schema: SchemaObject | undefined, root: SchemaO
  * Dates as strings. Unchanged parts are shared, not copied. Throws for a toJSON() that throws,
  * an invalid Date or cyclic data.
  */
-export function normalizeForCheck (value: unknown, root: SchemaObject, schema: SchemaObject | undefined = deref(root, root), depth = 0): unknown {
+export function normalizeForCheck (value: unknown, root: SchemaObject): unknown {
+  return normalize(value, root, deref(root, root), 0)
+}
+
+function normalize (value: unknown, root: SchemaObject, schema: SchemaObject | undefined, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value
   if (depth > 512) throw new RangeError('the data is nested too deeply, or cyclic')
   if (value instanceof Date) return dateString(value, schema, root)
   const toJSON = (value as { toJSON?: unknown }).toJSON
-  if (typeof toJSON === 'function') return normalizeForCheck(toJSON.call(value), root, schema, depth + 1)
+  if (typeof toJSON === 'function') return normalize(toJSON.call(value), root, schema, depth + 1)
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined
     for (let i = 0; i < value.length; i++) {
-      const item = normalizeForCheck(value[i], root, itemSchema(schema, i, root), depth + 1)
+      const item = normalize(value[i], root, itemSchema(schema, i, root), depth + 1)
       if (item !== value[i]) (copy ??= value.slice())[i] = item
     }
     return copy ?? value
@@ -113,7 +117,7 @@ export function normalizeForCheck (value: unknown, root: SchemaObject, schema: S
   let copy: SchemaObject | undefined
   for (const key of Object.keys(value)) {
     const item = (value as SchemaObject)[key]
-    const normalized = normalizeForCheck(item, root, propertySchema(schema, key, root), depth + 1)
+    const normalized = normalize(item, root, propertySchema(schema, key, root), depth + 1)
     if (normalized !== item) (copy ??= { ...value })[key] = normalized
   }
   return copy ?? value

@@ -159,3 +159,17 @@ test('the media-type check is looked up as Fastify looks up the serializer', asy
   t.equal(findBodyCheck({ body, media: null, headers: [] }, 'text/csv'), body)
   t.same(declaredHeaderNames({ 200: { content: { 'a/b': {}, 'c/d': { schema: { headers: { 'X-A': {} } } } }, headers: { 'X-B': {} } }, 404: null }), ['x-b', 'x-a'])
 })
+
+test('normalizing stops following a $ref that leads back to itself', async t => {
+  const at = new Date(0)
+  t.same(normalized({ $defs: { a: { $ref: '#/$defs/a' } }, $ref: '#/$defs/a' }, { at }), { at: at.toISOString() })
+  // Bundling refuses a $ref to nothing; normalizing alone takes one as no schema, as it takes null.
+  const root = { $defs: { schema: { properties: { a: { $ref: '#/$defs/none' }, b: null } } }, $ref: '#/$defs/schema' }
+  t.same(normalizeForCheck({ a: at, b: at, c: at }, root), { a: at.toISOString(), b: at.toISOString(), c: at.toISOString() })
+})
+
+test('a value without a schema of its own is not read against the root schema', async t => {
+  const at = new Date('2024-05-06T07:08:09.000Z')
+  // The root says "a date"; the undeclared property's Date is written by toJSON(), as ISO.
+  t.same(normalized({ type: ['object', 'string'], format: 'date' }, { extra: at }), { extra: at.toISOString() })
+})
