@@ -50,13 +50,13 @@ async function runScenario (name, node, settings) {
     const measured = await runPair(name, node, settings, pair)
     pairs.push(Object.fromEntries(Object.entries(measured).map(([id, p]) => [id, summarizeProcess(p)])))
   }
-  flagOutliers(pairs, settings)
+  const slowVariants = flagOutliers(pairs, settings)
   const comparisons = []
   for (const comparison of COMPARISONS) {
     const result = compare(pairs, comparison)
     if (result !== null) comparisons.push({ comparison, result })
   }
-  return { pairs, comparisons }
+  return { pairs, comparisons, slowVariants }
 }
 
 function describeMachine (settings) {

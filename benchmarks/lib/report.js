@@ -67,11 +67,18 @@ function flaggedProfiles (pairs) {
   return lines.length === 0 ? [] : ['', 'Top self time of the flagged processes (profiled round):', '', ...lines]
 }
 
+function slowVariantNotes (slowVariants) {
+  return slowVariants.map(({ variant, nextTick }) => `\n⚠ Every ${LABELS[variant]} process: \`nextTick\` ` +
+    `at a median ${pct(nextTick)} of self time, far above the other variants. That is the variant's own state, ` +
+    'not one unlucky process, and every ratio against it carries it.')
+}
+
 export function formatScenario (name, scenario, result) {
   return [
     `### ${name}`, '', scenario.summary, '',
     ...comparisonTable(scenario, result.comparisons), '',
     ...processTable(result.pairs),
+    ...slowVariantNotes(result.slowVariants),
     ...flaggedProfiles(result.pairs)
   ].join('\n') + '\n'
 }

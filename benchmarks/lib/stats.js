@@ -33,10 +33,14 @@ const percent = (x) => `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`
  * twin form one group) over all pairs: req/s or µs CPU per request more than `outlier` from the
  * group's median, a `process.nextTick` self time above `tickLimit` and three times the group's
  * median, or, for A and its twin, a gap between them larger than `outlier` (flagged on the one
- * farther from the group). Mutates each summary's `flags` (a list of short reasons).
+ * farther from the group). Mutates each summary's `flags` (a list of short reasons), and
+ * returns the variants whose median `nextTick` self time is above `tickLimit` and three times
+ * the median of all the scenario's processes: the slow state in every process of one variant is
+ * a property of its code, which no outlier flag can show.
  */
 export function flagOutliers (pairs, { outlier, tickLimit }) {
   const groups = new Map()
+  const slowVariants = []
   for (const pair of pairs) {
     for (const summary of Object.values(pair)) {
       summary.flags = []
@@ -44,11 +48,14 @@ export function flagOutliers (pairs, { outlier, tickLimit }) {
       groups.get(summary.variant).push(summary)
     }
   }
+  const allTicks = [...groups.values()].flat().filter((m) => m.profile !== null).map((m) => m.profile.nextTick)
+  const variantBar = allTicks.length === 0 ? Infinity : Math.max(tickLimit, 3 * median(allTicks))
   for (const [variant, members] of groups) {
     const req = median(members.map((m) => m.reqPerSec))
     const cpu = median(members.map((m) => m.cpuPerRequest))
     const ticks = members.filter((m) => m.profile !== null).map((m) => m.profile.nextTick)
     const tickBar = ticks.length === 0 ? Infinity : Math.max(tickLimit, 3 * median(ticks))
+    if (ticks.length !== 0 && median(ticks) > variantBar) slowVariants.push({ variant, nextTick: median(ticks) })
     for (const m of members) {
       m.fromMedian = m.reqPerSec / req - 1
       const cpuOff = m.cpuPerRequest / cpu - 1
@@ -64,6 +71,7 @@ export function flagOutliers (pairs, { outlier, tickLimit }) {
     const farther = Math.abs(pair.A2.fromMedian) > Math.abs(pair.A.fromMedian) ? pair.A2 : pair.A
     if (farther.flags.length === 0) farther.flags.push(`twin gap ${percent(gap)}`)
   }
+  return slowVariants
 }
 
 /**
