@@ -94,7 +94,6 @@ const listSchema = {
     200: Type.Array(Type.Object({
       id: Type.Integer(),
       name: Type.String(),
-      email: Type.String(),
       price: Type.Number(),
       tags: Type.Array(Type.String()),
       createdAt: Type.String(),
@@ -112,10 +111,9 @@ function listRows () {
     rows[i] = {
       id: 1000 + i,
       name: 'Product ' + i,
-      email: 'owner' + i + '@example.com',
       price: 9.99 + i,
       tags: TAGS[i % 3],
-      createdAt: '2025-01-' + String(10 + i) + 'T08:00:00.000Z',
+      createdAt: '2025-01-' + String(10 + i),
       active: i % 4 !== 0,
       internalNote: 'supplier margin 42%, never on the wire'
     }
