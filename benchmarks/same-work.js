@@ -1,5 +1,5 @@
-// Before anything is measured, A and B must answer the scenario's request with the same
-// response: same status and body, same headers (volatile ones only by presence), same cookies
+// Before anything is measured, every process of a pair must answer the scenario's request with
+// the same response as the first (A): same status and body, same headers (volatile ones only by presence), same cookies
 // (attributes compared as a set) and same token lists. Otherwise the pair measures different work.
 import { request as httpRequest } from 'node:http'
 import { scenarios } from './app.js'
@@ -38,20 +38,23 @@ function describeResponse ({ status, headers, body }) {
   return lines
 }
 
+/** `servers`: process id -> { port }; each answer is compared with the first one's. */
 export async function checkSameWork (name, servers) {
   const scenario = scenarios[name]
-  const seen = {}
-  for (const [variant, { port }] of Object.entries(servers)) {
+  const seen = []
+  for (const [id, { port }] of Object.entries(servers)) {
     const res = await fetchOnce(port, scenario.request)
     if (res.status !== scenario.expect) {
-      throw new Error(`${name} ${variant}: expected status ${scenario.expect}, got ${res.status}: ${res.body}`)
+      throw new Error(`${name} ${id}: expected status ${scenario.expect}, got ${res.status}: ${res.body}`)
     }
-    seen[variant] = describeResponse(res)
+    seen.push([id, describeResponse(res)])
   }
-  if (!seen.A || !seen.B) return
-  const a = new Set(seen.A)
-  const b = new Set(seen.B)
-  const diff = [...seen.A.filter((l) => !b.has(l)).map((l) => `  A only: ${l}`),
-    ...seen.B.filter((l) => !a.has(l)).map((l) => `  B only: ${l}`)]
-  if (diff.length > 0) throw new Error(`${name}: A and B do not send the same response\n${diff.join('\n')}`)
+  const [firstId, first] = seen[0]
+  for (const [id, lines] of seen.slice(1)) {
+    const mine = new Set(lines)
+    const theirs = new Set(first)
+    const diff = [...first.filter((l) => !mine.has(l)).map((l) => `  ${firstId} only: ${l}`),
+      ...lines.filter((l) => !theirs.has(l)).map((l) => `  ${id} only: ${l}`)]
+    if (diff.length > 0) throw new Error(`${name}: ${firstId} and ${id} do not send the same response\n${diff.join('\n')}`)
+  }
 }

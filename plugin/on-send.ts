@@ -6,10 +6,10 @@ import type { TemporaryHeaders } from './headers.ts'
 import type { ResolvedRouteOptions } from './options.ts'
 import type { ResponseModel } from './response-model.ts'
 import { findStatusModel } from './response-model.ts'
-import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kUndo, kValues, kWritten } from './symbols.ts'
+import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kValues } from './symbols.ts'
 import type { TemporaryResponse } from './temporary-response.ts'
 import { sealTemporaryResponse } from './temporary-response.ts'
-import { cookieBit, listed, recordedWrite, undoMerge } from './undo.ts'
+import { undoMerge, writeHeader } from './undo.ts'
 
 /** What the merge needs to know about a route, resolved once at registration. */
 export interface RouteSettings extends ResolvedRouteOptions {
@@ -59,25 +59,30 @@ export function markFailed (holder: TemporaryResponse, reply: FastifyReply): voi
   undoMerge(holder, reply)
 }
 
-/** Writes staged headers and cookies into the reply by the precedence rules. */
+/**
+ * The value a staged header is written with, given what the reply has: token lists are
+ * merged, anything else is written only where the reply has none (or Fastify's default
+ * Content-Type). `undefined`: the reply's own value wins.
+ */
+function mergedValue (name: string, value: string, current: unknown): unknown {
+  // Lower-cased: @fastify/compress, when its onSend runs later, looks for
+  // 'accept-encoding' case-sensitively before appending its own.
+  if (name === 'vary') return mergeTokenList(current, value.toLowerCase().split(','), true)
+  if (name === 'access-control-expose-headers') return mergeTokenList(current, value.split(','))
+  if (current === undefined || (name === 'content-type' && defaultContentTypes.has(current as string))) return value
+  return undefined
+}
+
+/** Writes staged headers, then cookies, into the reply by the precedence rules. */
 function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryResponse, reply: FastifyReply, keep: Keep): void {
   const names = headers[kNames]
   const values = headers[kValues]
   for (let i = 0; i < names.length; i++) {
     const name = names[i]
     if (!isKept(keep, name)) continue
-    const value = values[i]
     const current = reply.getHeader(name)
-    const bit = i < cookieBit ? i : listed
-    if (name === 'vary') {
-      // Lower-cased: @fastify/compress, when its onSend runs later, looks for
-      // 'accept-encoding' case-sensitively before appending its own.
-      recordedWrite(holder, reply, name, mergeTokenList(current, value.toLowerCase().split(','), true), current, bit)
-    } else if (name === 'access-control-expose-headers') {
-      recordedWrite(holder, reply, name, mergeTokenList(current, value.split(',')), current, bit)
-    } else if (current === undefined || (name === 'content-type' && defaultContentTypes.has(current as string))) {
-      recordedWrite(holder, reply, name, value, current, bit)
-    }
+    const value = mergedValue(name, values[i], current)
+    if (value !== undefined) writeHeader(holder, reply, name, value, current)
   }
   const cookies = headers[kCookies]
   if (cookies.length !== 0 && isKept(keep, 'set-cookie')) {
@@ -85,7 +90,7 @@ function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryRespons
     // Fastify appends Set-Cookie values, so the reply's own lines stay first. Lines set on
     // reply.raw alone would be replaced by Fastify's at writeHead: carry them over.
     const onRawOnly = current !== undefined && current === reply.raw.getHeader('set-cookie')
-    recordedWrite(holder, reply, 'set-cookie', onRawOnly ? [...[current].flat(), ...cookies] : cookies, current, cookieBit)
+    writeHeader(holder, reply, 'set-cookie', onRawOnly ? [...[current].flat(), ...cookies] : cookies, current)
   }
 }
 
@@ -150,7 +155,7 @@ export function exposeNames (request: FastifyRequest, reply: FastifyReply, holde
   // Names are lower-case and distinct already: with nothing to merge into, join them.
   const value = current === undefined ? names.join(', ') : mergeTokenList(current, names)
   if (holder === null) reply.header('access-control-expose-headers', value)
-  else recordedWrite(holder, reply, 'access-control-expose-headers', value, current, listed)
+  else writeHeader(holder, reply, 'access-control-expose-headers', value, current)
 }
 
 /**
@@ -171,7 +176,7 @@ export function mergeTemporaryResponse (
   const failed = holder[kFailed]
   // An error response merged again (its own onSend failed and the next error handler
   // answers) starts from what the reply had: nothing is written twice.
-  if (failed && (holder[kWritten] !== 0 || holder[kUndo] !== null)) undoMerge(holder, reply)
+  if (failed) undoMerge(holder, reply)
   if (!failed && !fromResponse) applyStagedStatus(holder, reply)
   const headers = holder[kHeaders]
   if (headers !== null) {

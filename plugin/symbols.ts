@@ -11,12 +11,7 @@ export const kSealed = Symbol('fastify-temporary-response.sealed')
 export const kFailed = Symbol('fastify-temporary-response.failed')
 /** Holder: the status this plugin wrote into reply.raw, or 0. */
 export const kAppliedStatus = Symbol('fastify-temporary-response.applied-status')
-/**
- * Holder, to undo a merge that an error overtook: a bitmask of the staged names
- * (by index; bit 31 for Set-Cookie) the merge wrote where the reply had none...
- */
-export const kWritten = Symbol('fastify-temporary-response.written')
-/** ...and name, previous value, name, ... for the values it replaced or merged into. */
+/** Holder, to undo a merge: name, previous value, name, ... for each header it wrote; `null` until one. */
 export const kUndo = Symbol('fastify-temporary-response.undo')
 /** Headers: the lower-case names staged, in insertion order (never `set-cookie`). */
 export const kNames = Symbol('fastify-temporary-response.names')

@@ -3,7 +3,7 @@ import type { ClearCookieOptions, CookieOptions } from './cookies.ts'
 import { describe } from './describe.ts'
 import { FST_TEMP_RESPONSE_ALREADY_SENT, FST_TEMP_RESPONSE_INVALID_STATUS_CODE } from './errors.ts'
 import { addCookie, TemporaryHeaders } from './headers.ts'
-import { kAppliedStatus, kFailed, kHeaders, kSealed, kUndo, kWritten } from './symbols.ts'
+import { kAppliedStatus, kFailed, kHeaders, kSealed, kUndo } from './symbols.ts'
 
 /**
  * The temporary response of one request, FastAPI's `response: Response` parameter:
@@ -16,7 +16,6 @@ export class TemporaryResponse {
   [kSealed]: boolean
   [kFailed]: boolean
   [kAppliedStatus]: number
-  [kWritten]: number
   [kUndo]: unknown[] | null
 
   constructor () {
@@ -26,7 +25,6 @@ export class TemporaryResponse {
     this[kSealed] = false
     this[kFailed] = false
     this[kAppliedStatus] = 0
-    this[kWritten] = 0
     this[kUndo] = null
   }
 

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify'
 import { mergeTokenList } from './expose-headers.ts'
 import type { TemporaryResponse } from './temporary-response.ts'
-import { listed, recordedWrite } from './undo.ts'
+import { writeHeader } from './undo.ts'
 
 /** Whether a payload is a Web `Response`, tested as Fastify tests it (lib/reply.js). */
 export function isWebResponse (payload: unknown): payload is Response {
@@ -24,7 +24,7 @@ export function unpackWebResponse (reply: FastifyReply, response: Response, hold
       ? mergeTokenList(current, value.split(','), name === 'vary')
       : value
     if (holder === null) reply.header(name, merged)
-    else recordedWrite(holder, reply, name, merged, current, listed)
+    else writeHeader(holder, reply, name, merged, current)
   }
   return response.body
 }
