@@ -1,0 +1,69 @@
+import { createCodecBuilder, EncodeFailure, enter, hasReachableCodec } from './codecs.ts'
+import type { CodecContext, Encoder } from './codecs.ts'
+import { buildEncoder } from './encoder.ts'
+import { findBodyCheck, findStatusModel } from './response-model.ts'
+
+/** The encoders of one status: of its body, or one per media type of a `content`-keyed schema. */
+export interface StatusEncoder {
+  body: Encoder | null
+  media: Map<string, Encoder | null> | null
+}
+
+/** The encoders of a route's `schema.response`, keyed as the response model is. */
+export interface ResponseEncoder {
+  statuses: Map<string, StatusEncoder>
+}
+
+function isObject (value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+/** Whether any response schema of the route reaches a codec, shared schemas included. */
+export function reachesAnyCodec (response: object, shared: CodecContext['shared']): boolean {
+  const builder = createCodecBuilder({ shared, compileCheck: () => () => false }, response)
+  return Object.values(response).some(schema => isObject(schema) && hasReachableCodec(builder, enter(schema, { base: '', doc: schema })))
+}
+
+/**
+ * Builds the encoders of a route's response schemas, or returns `null` when none of them
+ * reaches a codec: such a route encodes nothing and pays one `null` check per response.
+ */
+export function buildResponseEncoder (response: object, context: CodecContext): ResponseEncoder | null {
+  const builder = createCodecBuilder(context, response)
+  const encoderOf = (schema: unknown): Encoder | null =>
+    isObject(schema) ? buildEncoder(builder, enter(schema, { base: '', doc: schema })) : null
+  const statuses = new Map<string, StatusEncoder>()
+  let found = false
+  for (const [status, schema] of Object.entries(response)) {
+    const content = isObject(schema) ? schema.content : undefined
+    let entry: StatusEncoder
+    if (isObject(content)) {
+      const media = new Map<string, Encoder | null>()
+      for (const [type, item] of Object.entries(content)) media.set(type, encoderOf(isObject(item) ? item.schema : undefined))
+      entry = { body: null, media }
+      found ||= [...media.values()].some(encoder => encoder !== null)
+    } else {
+      entry = { body: encoderOf(schema), media: null }
+      found ||= entry.body !== null
+    }
+    // Kept even without an encoder, so a status never falls through to `2xx` or `default`.
+    statuses.set(status.toLowerCase(), entry)
+  }
+  return found ? { statuses } : null
+}
+
+/**
+ * The payload encoded by the schema of the final status and the reply's media type (the
+ * payload itself when that schema has no codec), or the `EncodeFailure` of a callback that threw.
+ */
+export function encodeResponse (encoder: ResponseEncoder, statusCode: number, contentType: unknown, payload: unknown): unknown {
+  const status = findStatusModel(encoder, statusCode)
+  const encode = status === undefined ? null : findBodyCheck(status, contentType)
+  if (encode === null || encode === undefined) return payload
+  try {
+    return encode(payload)
+  } catch (error) {
+    // A RangeError from data nested too deeply for the stack, say.
+    return error instanceof EncodeFailure ? error : new EncodeFailure(error, '')
+  }
+}
