@@ -23,6 +23,13 @@ export class EncodeFailure extends Error {
   }
 }
 
+/** The failure as an `EncodeFailure` at `path` below where it happened: anything else (a RangeError from the stack, say) is wrapped. */
+export function toFailure (error: unknown, segment = ''): EncodeFailure {
+  const failure = error instanceof EncodeFailure ? error : new EncodeFailure(error, '')
+  failure.path = segment + failure.path
+  return failure
+}
+
 function isObject (value: unknown): value is Node {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
@@ -67,14 +74,15 @@ export function enter (node: Node, scope: Scope): Located {
   return { node, scope: typeof node.$id === 'string' ? { base: resolveId(node.$id, scope.base), doc: node } : scope }
 }
 
-function collectIds (ids: Map<string, Located>, value: unknown, scope: Scope, depth = 0): void {
-  if (value === null || typeof value !== 'object' || depth > 64) return
+function collectIds (ids: Map<string, Located>, value: unknown, scope: Scope, seen: Set<object>): void {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return
+  seen.add(value)
   if (!Array.isArray(value) && typeof (value as Node).$id === 'string') {
     const located = enter(value as Node, scope)
     ids.set(located.scope.base, located)
     scope = located.scope
   }
-  for (const item of Object.values(value)) collectIds(ids, item, scope, depth + 1)
+  for (const item of Object.values(value)) collectIds(ids, item, scope, seen)
 }
 
 /** The node a `$ref` names, resolved as the bundler resolves it (by `$id`, then a JSON pointer). */
@@ -131,6 +139,6 @@ export type { Builder as CodecBuilder, Located as LocatedSchema, Node as SchemaN
 /** A fresh builder for one route's response schema. */
 export function createCodecBuilder (context: CodecContext, response: object): Builder {
   const ids = new Map<string, Located>()
-  collectIds(ids, response, { base: '', doc: response as Node })
+  collectIds(ids, response, { base: '', doc: response as Node }, new Set())
   return { ...context, ids, plans: new Map(), reaches: new Map() }
 }

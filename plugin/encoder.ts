@@ -1,4 +1,4 @@
-import { EncodeFailure, enter, findOwnEncode, hasReachableCodec, resolveRef } from './codecs.ts'
+import { EncodeFailure, enter, findOwnEncode, hasReachableCodec, resolveRef, toFailure } from './codecs.ts'
 import type { CodecBuilder, Encoder, LocatedSchema, SchemaNode } from './codecs.ts'
 
 // Builds the encoder of a schema node from its codec and those below it. Only subschemas that
@@ -15,12 +15,7 @@ function enterChild (schema: unknown, scope: LocatedSchema['scope']): LocatedSch
 
 /** Prefixes the failure's path with the key that led to it. */
 function failAt (error: unknown, key: string | number): EncodeFailure {
-  const segment = '/' + String(key).replace(/~/g, '~0').replace(/\//g, '~1')
-  if (error instanceof EncodeFailure) {
-    error.path = segment + error.path
-    return error
-  }
-  return new EncodeFailure(error, segment)
+  return toFailure(error, '/' + String(key).replace(/~/g, '~0').replace(/\//g, '~1'))
 }
 
 function copyObject (value: SchemaNode): SchemaNode {
@@ -104,9 +99,9 @@ function arrayStep (builder: CodecBuilder, { node, scope }: LocatedSchema): Enco
 function unionStep (builder: CodecBuilder, { node, scope }: LocatedSchema, key: 'anyOf' | 'oneOf'): Encoder | null {
   const list = node[key]
   if (!Array.isArray(list)) return null
-  const branches = list.flatMap(schema => {
-    const located = enterChild(schema, scope)
-    return located === undefined ? [] : [{ plan: buildEncoder(builder, located), check: builder.compileCheck(located.node) }]
+  const branches = list.filter(isObject).map(schema => {
+    const located = enter(schema, scope)
+    return { plan: buildEncoder(builder, located), check: builder.compileCheck(located.node) }
   })
   const plain = branches.filter(branch => branch.plan === null)
   const coded = branches.filter(branch => branch.plan !== null)
@@ -122,7 +117,7 @@ function unionStep (builder: CodecBuilder, { node, scope }: LocatedSchema, key: 
         failure ??= error
       }
     }
-    if (failure !== undefined && failure !== null) throw failure
+    if (failure !== undefined) throw failure
     return value
   }
 }
@@ -154,7 +149,7 @@ export function buildEncoder (builder: CodecBuilder, located: LocatedSchema | un
       try {
         return own(value)
       } catch (error) {
-        throw error instanceof EncodeFailure ? error : new EncodeFailure(error, '')
+        throw new EncodeFailure(error, '')
       }
     })
   }

@@ -1,4 +1,4 @@
-import { createCodecBuilder, EncodeFailure, enter, hasReachableCodec } from './codecs.ts'
+import { createCodecBuilder, enter, hasReachableCodec, toFailure } from './codecs.ts'
 import type { CodecContext, Encoder } from './codecs.ts'
 import { buildEncoder } from './encoder.ts'
 import { findBodyCheck, findStatusModel } from './response-model.ts'
@@ -18,28 +18,32 @@ function isObject (value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
+/** The body schemas of a status: the schema, or the schema of each media type. */
+function bodySchemas (schema: Record<string, unknown>): Array<Record<string, unknown>> {
+  return isObject(schema.content) ? Object.values(schema.content).map(item => (item as { schema: Record<string, unknown> }).schema) : [schema]
+}
+
 /** Whether any response schema of the route reaches a codec, shared schemas included. */
-export function reachesAnyCodec (response: object, shared: CodecContext['shared']): boolean {
+export function reachesAnyCodec (response: Record<string, Record<string, unknown>>, shared: CodecContext['shared']): boolean {
   const builder = createCodecBuilder({ shared, compileCheck: () => () => false }, response)
-  return Object.values(response).some(schema => isObject(schema) && hasReachableCodec(builder, enter(schema, { base: '', doc: schema })))
+  return Object.values(response).flatMap(bodySchemas).some(schema => hasReachableCodec(builder, enter(schema, { base: '', doc: schema })))
 }
 
 /**
  * Builds the encoders of a route's response schemas, or returns `null` when none of them
  * reaches a codec: such a route encodes nothing and pays one `null` check per response.
  */
-export function buildResponseEncoder (response: object, context: CodecContext): ResponseEncoder | null {
+export function buildResponseEncoder (response: Record<string, Record<string, unknown>>, context: CodecContext): ResponseEncoder | null {
   const builder = createCodecBuilder(context, response)
-  const encoderOf = (schema: unknown): Encoder | null =>
-    isObject(schema) ? buildEncoder(builder, enter(schema, { base: '', doc: schema })) : null
+  const encoderOf = (schema: Record<string, unknown>): Encoder | null => buildEncoder(builder, enter(schema, { base: '', doc: schema }))
   const statuses = new Map<string, StatusEncoder>()
   let found = false
   for (const [status, schema] of Object.entries(response)) {
-    const content = isObject(schema) ? schema.content : undefined
+    const content = schema.content
     let entry: StatusEncoder
     if (isObject(content)) {
       const media = new Map<string, Encoder | null>()
-      for (const [type, item] of Object.entries(content)) media.set(type, encoderOf(isObject(item) ? item.schema : undefined))
+      for (const [type, item] of Object.entries(content)) media.set(type, encoderOf((item as { schema: Record<string, unknown> }).schema))
       entry = { body: null, media }
       found ||= [...media.values()].some(encoder => encoder !== null)
     } else {
@@ -63,7 +67,6 @@ export function encodeResponse (encoder: ResponseEncoder, statusCode: number, co
   try {
     return encode(payload)
   } catch (error) {
-    // A RangeError from data nested too deeply for the stack, say.
-    return error instanceof EncodeFailure ? error : new EncodeFailure(error, '')
+    return toFailure(error)
   }
 }

@@ -12,7 +12,7 @@ import { findSharedSchemas } from './shared-schemas.ts'
  * codecs included; `null`, and nothing loaded, when no response schema of the route reaches a codec.
  */
 export async function buildRouteEncoder (
-  response: object,
+  response: Record<string, Record<string, unknown>>,
   instance: FastifyInstance,
   route: string,
   formats: () => Promise<SinclairFormats | null>

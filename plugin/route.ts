@@ -65,7 +65,7 @@ export async function buildResponseModels (pending: PendingModel[]): Promise<voi
     byInstance.set(instance, entry)
     const formats = async (): Promise<SinclairFormats | null> => hasSinclairSchema(response) ? await (sinclair ??= loadSinclairFormats()) : null
     // Encoding is conversion, not checking: it runs with validation off too.
-    if (!('encoder' in entry)) entry.encoder = await buildRouteEncoder(response, instance, route, formats)
+    if (!('encoder' in entry)) entry.encoder = await buildRouteEncoder(response as Record<string, Record<string, unknown>>, instance, route, formats)
     settings.encoder = entry.encoder as ResponseEncoder | null
     if (settings.validateResponse) {
       entry.model ??= buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: await formats() })

@@ -14,11 +14,11 @@ export function keepSharedCodecs (fastify: FastifyInstance): void {
   const addSchema = fastify.addSchema
   fastify.addSchema = function addSchemaKeepingCodecs (this: FastifyInstance, schema) {
     const result = addSchema.call(this, schema)
-    const id = (schema as { $id?: unknown }).$id
-    if (typeof id === 'string' && containsCodec(schema)) {
+    // Fastify refused a schema without an $id above; a fluent schema never holds a codec.
+    if (containsCodec(schema)) {
       let byId = added.get(this)
       if (byId === undefined) added.set(this, byId = new Map())
-      byId.set(id, schema as object)
+      byId.set((schema as { $id: string }).$id, schema as object)
     }
     return result
   }
