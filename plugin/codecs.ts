@@ -59,8 +59,11 @@ interface Located { node: Node, scope: Scope }
 export interface CodecContext {
   /** The shared schema with this `$id`: as added (with its codecs) if the plugin saw it, else Fastify's copy. */
   shared: (id: string) => unknown
-  /** A check of a union branch, to pick the branch the encoded value matches. */
-  compileCheck: (schema: Node) => (value: unknown) => boolean
+  /**
+   * A check of a union branch, to pick the branch the encoded value matches. Only building an
+   * encoder compiles checks; finding whether a schema reaches a codec needs none (`null`).
+   */
+  compileCheck: ((schema: Node) => (value: unknown) => boolean) | null
 }
 
 interface Builder extends CodecContext {

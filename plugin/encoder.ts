@@ -101,7 +101,7 @@ function unionStep (builder: CodecBuilder, { node, scope }: LocatedSchema, key: 
   if (!Array.isArray(list)) return null
   const branches = list.filter(isObject).map(schema => {
     const located = enter(schema, scope)
-    return { plan: buildEncoder(builder, located), check: builder.compileCheck(located.node) }
+    return { plan: buildEncoder(builder, located), check: (builder.compileCheck as NonNullable<CodecBuilder['compileCheck']>)(located.node) }
   })
   const plain = branches.filter(branch => branch.plan === null)
   const coded = branches.filter(branch => branch.plan !== null)

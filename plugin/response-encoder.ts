@@ -25,7 +25,7 @@ function bodySchemas (schema: Record<string, unknown>): Array<Record<string, unk
 
 /** Whether any response schema of the route reaches a codec, shared schemas included. */
 export function reachesAnyCodec (response: Record<string, Record<string, unknown>>, shared: CodecContext['shared']): boolean {
-  const builder = createCodecBuilder({ shared, compileCheck: () => () => false }, response)
+  const builder = createCodecBuilder({ shared, compileCheck: null }, response)
   return Object.values(response).flatMap(bodySchemas).some(schema => hasReachableCodec(builder, enter(schema, { base: '', doc: schema })))
 }
 
