@@ -156,7 +156,7 @@ for (const d of dialects) {
 
   test(`${d.name}: per media type, the schema of the reply's Content-Type encodes`, async t => {
     const app = await build(t)
-    app.get('/', {
+    app.get('/*', {
       schema: {
         response: {
           200: {
@@ -168,11 +168,15 @@ for (const d of dialects) {
         }
       }
     }, async (request, reply) => {
+      if (request.url === '/other') reply.type('application/problem+json')
       if ((request.query as { plain?: string }).plain !== undefined) reply.type('application/vnd.plain+json')
       return { id: (request.query as { plain?: string }).plain ?? 3n }
     })
     t.same((await app.inject('/')).json(), { id: '3' })
     t.same((await app.inject('/?plain=x')).json(), { id: 'x' }, 'a media type without codecs sends the data as is')
+    const none = await app.inject({ method: 'GET', url: '/other' })
+    t.equal(none.statusCode, 500, 'a media type no schema declares is refused, codecs or not')
+    t.equal(none.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
   })
 
   test(`${d.name}: encoding runs with validateResponse: false too`, async t => {
