@@ -8,6 +8,7 @@ import { normalizeOptions } from './options.ts'
 import { getHolder, getTemporaryResponse } from './request-holder.ts'
 import { buildResponseModels, createFallbackOnSend, createOnRoute } from './route.ts'
 import type { PendingModel } from './route.ts'
+import { keepSharedCodecs } from './shared-schemas.ts'
 import { kRegistered, kTemporaryResponse } from './symbols.ts'
 
 function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply, _error: unknown, done: () => void): void {
@@ -42,6 +43,8 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
   fastify.decorate(kRegistered, true)
   fastify.decorateRequest(kTemporaryResponse, null)
   fastify.decorateRequest('response', { getter: getTemporaryResponse })
+  // Schemas added from now on keep their codecs for the routes that $ref them.
+  keepSharedCodecs(fastify)
   const pending: PendingModel[] = []
   fastify.addHook('onRoute', createOnRoute(route, pending))
   // Checkers are built at ready(), after Fastify built its serializers: every shared schema is known.

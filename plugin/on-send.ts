@@ -4,6 +4,7 @@ import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
 import { stagedValue } from './headers.ts'
 import type { TemporaryHeaders } from './headers.ts'
 import type { ResolvedRouteOptions } from './options.ts'
+import type { ResponseEncoder } from './response-encoder.ts'
 import type { ResponseModel } from './response-model.ts'
 import { findStatusModel } from './response-model.ts'
 import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kValues } from './symbols.ts'
@@ -14,6 +15,8 @@ import { undoMerge, writeHeader } from './undo.ts'
 /** What the merge needs to know about a route, resolved once at registration. */
 export interface RouteSettings extends ResolvedRouteOptions {
   model: ResponseModel | null
+  /** The codecs of the response schemas, built at `ready()`; `null` when they have none. */
+  encoder: ResponseEncoder | null
   /** Declared header names that may be exposed, or an empty list. */
   declaredExposable: readonly string[]
 }

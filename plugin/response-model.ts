@@ -57,7 +57,7 @@ function compileBundle (schema: unknown, context: ModelContext, where: string): 
   }
 }
 
-function compileBody (schema: unknown, context: ModelContext, where: string): BodyCheck {
+export function compileBody (schema: unknown, context: ModelContext, where: string): BodyCheck {
   const validator = compileBundle(schema, context, where)
   const { root } = validator
   return function checkBody (data) {
@@ -159,7 +159,7 @@ export function buildResponseModel (response: object, context: ModelContext): Re
 }
 
 /** The model that applies to a status, looked up as Fastify looks up serializers. */
-export function findStatusModel (model: ResponseModel, statusCode: number): StatusModel | undefined {
+export function findStatusModel<T = StatusModel> (model: { statuses: Map<string, T> }, statusCode: number): T | undefined {
   const { statuses } = model
   return statuses.get(String(statusCode)) ??
     statuses.get(String(statusCode)[0] + 'xx') ??
@@ -174,7 +174,7 @@ const mediaTypeRE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+$/
  * the media type (lower-cased, without parameters), else `*\/*`. `undefined` when none applies:
  * Fastify would then send the data unfiltered, so the caller treats it as a mismatch.
  */
-export function findBodyCheck (status: StatusModel, contentType: unknown): BodyCheck | null | undefined {
+export function findBodyCheck<C = BodyCheck> (status: { body: C | null, media: Map<string, C> | null }, contentType: unknown): C | null | undefined {
   if (status.media === null) return status.body
   const text = typeof contentType === 'string' ? contentType : ''
   const semicolon = text.indexOf(';')

@@ -16,6 +16,10 @@ import { hasSinclairSchema, loadSinclairFormats } from './formats.ts'
 import type { SinclairFormats } from './formats.ts'
 import { buildResponseModel, declaredHeaderNames, findBodyCheck, findStatusModel } from './response-model.ts'
 import type { ResponseMismatch, ResponseModel } from './response-model.ts'
+import { buildRouteEncoder, encodeFailureDetails } from './route-encoder.ts'
+import { encodeResponse } from './response-encoder.ts'
+import type { ResponseEncoder } from './response-encoder.ts'
+import { EncodeFailure } from './codecs.ts'
 import { getHolder, markAnswered } from './request-holder.ts'
 import { kAppliedStatus, kFailed, kRouteHooked } from './symbols.ts'
 import { isWebResponse, unpackWebResponse } from './web-response.ts'
@@ -43,7 +47,7 @@ export function resolveRouteSettings (routeOptions: RouteOptions, base: Resolved
     : resolveRouteOptions(config, base, `config.temporaryResponse of ${routeOptions.method} ${routeOptions.url}`)
   const response = routeOptions.schema?.response
   const declared = isObject(response) && options.exposeDeclared ? declaredHeaderNames(response).filter(isExposable) : []
-  return { ...options, model: null, declaredExposable: declared }
+  return { ...options, model: null, encoder: null, declaredExposable: declared }
 }
 
 /**
@@ -52,18 +56,21 @@ export function resolveRouteSettings (routeOptions: RouteOptions, base: Resolved
  * may name, including those added after the route. A GET and its HEAD route share one model.
  */
 export async function buildResponseModels (pending: PendingModel[]): Promise<void> {
-  const built = new WeakMap<object, WeakMap<FastifyInstance, ResponseModel>>()
+  const built = new WeakMap<object, WeakMap<FastifyInstance, { model?: ResponseModel, encoder?: ResponseEncoder | null }>>()
   let sinclair: Promise<SinclairFormats> | null = null
   for (const { settings, response, instance, route } of pending.splice(0)) {
     const byInstance = built.get(response) ?? new WeakMap()
     built.set(response, byInstance)
-    let model = byInstance.get(instance)
-    if (model === undefined) {
-      const formats = hasSinclairSchema(response) ? await (sinclair ??= loadSinclairFormats()) : null
-      model = buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: formats })
-      byInstance.set(instance, model)
+    const entry = byInstance.get(instance) ?? {}
+    byInstance.set(instance, entry)
+    const formats = async (): Promise<SinclairFormats | null> => hasSinclairSchema(response) ? await (sinclair ??= loadSinclairFormats()) : null
+    // Encoding is conversion, not checking: it runs with validation off too.
+    if (!('encoder' in entry)) entry.encoder = await buildRouteEncoder(response as Record<string, Record<string, unknown>>, instance, route, formats)
+    settings.encoder = entry.encoder as ResponseEncoder | null
+    if (settings.validateResponse) {
+      entry.model ??= buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: await formats() })
+      settings.model = entry.model
     }
-    settings.model = model
   }
 }
 
@@ -123,15 +130,21 @@ export function createPreSerialization (settings: RouteSettings): preSerializati
     // A body the staged status forbids is dropped, not sent: nothing to validate.
     const dropped = holder !== null && holder[kAppliedStatus] === statusCode && noBodyStatuses.has(statusCode)
     const status = model === null || dropped ? undefined : findStatusModel(model, statusCode)
-    const check = status === undefined ? null : findBodyCheck(status, reply.getHeader('content-type'))
+    const contentType = reply.getHeader('content-type')
+    // The handler returns decoded values; what is checked and serialized is their encoding.
+    const body = settings.encoder === null || dropped ? payload : encodeResponse(settings.encoder, statusCode, contentType, payload)
+    const check = status === undefined ? null : findBodyCheck(status, contentType)
     // No schema for the reply's media type: Fastify would send the data unfiltered.
-    const mismatches = check === null ? null : check === undefined ? noMediaSchema : check(payload)
+    const mismatches = body instanceof EncodeFailure
+      ? encodeFailureDetails(body)
+      : check === null ? null : check === undefined ? noMediaSchema : check(body)
     if (mismatches === null) {
-      done(null, payload)
+      done(null, body)
       return
     }
     const error = new FST_TEMP_RESPONSE_INVALID_RESPONSE(reply.raw.statusCode)
     Object.assign(error, { details: mismatches })
+    if (body instanceof EncodeFailure) Object.assign(error, { cause: body.cause })
     done(error)
   }
 }
@@ -158,9 +171,7 @@ export function createOnRoute (base: ResolvedRouteOptions, pending: PendingModel
     routeOptions.config = { ...routeOptions.config, [kRouteHooked]: true } as RouteOptions['config']
     const response = routeOptions.schema?.response
     if (isObject(response)) {
-      if (settings.validateResponse) {
-        pending.push({ settings, response, instance: this, route: `${routeOptions.method} ${routeOptions.url}` })
-      }
+      pending.push({ settings, response, instance: this, route: `${routeOptions.method} ${routeOptions.url}` })
       const preSerialization = toArray(routeOptions.preSerialization as Hook | Hook[] | undefined)
       routeOptions.preSerialization = [...preSerialization, createPreSerialization(settings)] as RouteOptions['preSerialization']
     }

@@ -35,7 +35,7 @@ function isObject (value: unknown): value is Node {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
-function resolveId (id: string, base: string): string {
+export function resolveId (id: string, base: string): string {
   try {
     return base === '' ? id : new URL(id, base).href
   } catch {

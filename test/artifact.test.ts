@@ -215,7 +215,10 @@ test('the tarball holds package.json, the docs and dist/ only', async (t) => {
     if (existsSync(join(root, doc))) t.ok(files.includes(doc), `${doc} is in the repository, so it ships`)
   }
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
-  const targets = [pkg.exports['.'].types, pkg.exports['.'].default, pkg.types].map((target: string) => target.replace(/^\.\//, ''))
+  // '.', and the type providers' subpaths ('./typebox', './sinclair'), each with types and code
+  const entries = Object.values(pkg.exports as Record<string, string | { types: string, default: string }>)
+    .flatMap(entry => typeof entry === 'string' ? [entry] : [entry.types, entry.default])
+  const targets = [...entries, pkg.types].map((target: string) => target.replace(/^\.\//, ''))
   t.same(targets.filter(target => !files.includes(target)), [], 'every exports target is in the tarball')
   const missingTypes = files.filter(file => file.endsWith('.js') && !files.includes(file.replace(/\.js$/, '.d.ts')))
   t.same(missingTypes, [], 'every dist/*.js has its .d.ts')

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify'
+import type { EncodeFailure } from './codecs.ts'
+import type { SinclairFormats } from './formats.ts'
+import { buildResponseEncoder, reachesAnyCodec } from './response-encoder.ts'
+import type { ResponseEncoder } from './response-encoder.ts'
+import { compileBody } from './response-model.ts'
+import type { ResponseMismatch } from './response-model.ts'
+import { findSharedSchemas } from './shared-schemas.ts'
+
+/**
+ * Builds the encoder of one route at `ready()`, with its shared schemas as they were added,
+ * codecs included; `null`, and nothing loaded, when no response schema of the route reaches a codec.
+ */
+export async function buildRouteEncoder (
+  response: Record<string, Record<string, unknown>>,
+  instance: FastifyInstance,
+  route: string,
+  formats: () => Promise<SinclairFormats | null>
+): Promise<ResponseEncoder | null> {
+  const shared = findSharedSchemas(instance)
+  if (!reachesAnyCodec(response, shared)) return null
+  const context = { route, shared: instance.getSchemas(), sinclair: await formats() }
+  return buildResponseEncoder(response, {
+    shared,
+    compileCheck (schema) {
+      const check = compileBody(schema, context, 'a union branch with codecs')
+      return value => check(value) === null
+    }
+  })
+}
+
+/** What goes to the log for an encode callback that threw: where, and its message. Never to the client. */
+export function encodeFailureDetails (failure: EncodeFailure): ResponseMismatch[] {
+  return [{ path: failure.path, message: failure.message }]
+}
