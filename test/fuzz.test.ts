@@ -401,6 +401,8 @@ function breaksCookieRules (name: string, o: CookieInput, path: string): boolean
 }
 
 function predictCookie ({ op, name, value, options = {} }: CookieOp): CookiePrediction {
+  // clearCookie() sets Max-Age and Expires itself: they are not its options.
+  if (op === 'clearCookie' && ('maxAge' in options || 'expires' in options)) return { line: null, strict: true }
   const o: CookieInput = op === 'clearCookie' ? { ...options, maxAge: 0, expires: new Date(0) } : options
   const path = o.path ?? '/'
   const encoded = encodeValue(op === 'clearCookie' ? '' : value)

@@ -113,6 +113,7 @@ describe('setCookie()', () => {
     expect(response.setCookie).type.not.toBeCallableWith('a', 'b', { expires: 'Wed, 21 Oct 2015 07:28:00 GMT' })
     expect(response.setCookie).type.not.toBeCallableWith('a', 'b', { secure: 'true' })
     expect(response.setCookie).type.not.toBeCallableWith('a', 'b', { signed: true })
+    expect(response.setCookie).type.not.toBeCallableWith('a', 'b', { httponly: true })
   })
 
   test('CookieOptions rejects the same wrong types', () => {
