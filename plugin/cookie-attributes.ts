@@ -9,7 +9,7 @@ import { FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION } from './errors.ts'
 // calls all get exactly the line that the `cookie` package would write for them.
 
 /** The options each call takes, in the order the error message lists them. */
-const setCookieKeys = ['maxAge', 'expires', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'priority']
+const setCookieKeys = ['maxAge', 'expires', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'priority', 'signed']
 const clearCookieKeys = ['path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'priority']
 const setCookieOptions = new Set(setCookieKeys)
 const clearCookieOptions = new Set(clearCookieKeys)
@@ -31,6 +31,7 @@ export interface CookieAttributes {
   readonly sameSite: unknown
   readonly partitioned: unknown
   readonly priority: unknown
+  readonly signed: unknown
   /** What follows `name=value` in the line. */
   readonly text: string
 }
@@ -56,6 +57,7 @@ function assertOptionRules (name: string, o: Options, maxAge: unknown, expires: 
   if (sameSite != null && typeof sameSite !== 'string' && typeof sameSite !== 'boolean') {
     fail(name, `sameSite must be 'lax', 'strict', 'none' or a boolean, instead got ${describe(sameSite)}`)
   }
+  if (o.signed !== undefined && typeof o.signed !== 'boolean') fail(name, `signed must be a boolean, instead got ${describe(o.signed)}`)
   if (typeof sameSite === 'string' && sameSite.toLowerCase() === 'none' && secure !== true) {
     fail(name, "sameSite: 'none' requires secure: true (browsers reject it otherwise)")
   }
@@ -98,6 +100,7 @@ export function buildCookieAttributes (name: string, o: Options, clear: boolean)
     sameSite: o.sameSite,
     partitioned: o.partitioned,
     priority: o.priority,
+    signed: o.signed,
     text: line.slice(2)
   }
 }
@@ -108,7 +111,7 @@ function matches (entry: CookieAttributes, o: Options, clear: boolean): boolean 
     entry.priority !== o.priority) return false
   if (clear) return true
   const expires = o.expires
-  return entry.maxAge === o.maxAge &&
+  return entry.maxAge === o.maxAge && entry.signed === o.signed &&
     (expires === undefined ? entry.expires === undefined : timeOf(expires) === entry.expires)
 }
 

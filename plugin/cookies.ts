@@ -1,3 +1,4 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { findCookieAttributes } from './cookie-attributes.ts'
 import type { CookieAttributes } from './cookie-attributes.ts'
 import { describe, toText } from './describe.ts'
@@ -5,7 +6,8 @@ import { tokenRE } from './headers.ts'
 import {
   FST_TEMP_RESPONSE_INVALID_COOKIE_NAME,
   FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION,
-  FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE
+  FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE,
+  FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER
 } from './errors.ts'
 
 /** Options of `request.response.setCookie()`; every field maps to a `Set-Cookie` attribute. */
@@ -34,10 +36,26 @@ export interface CookieOptions {
   partitioned?: boolean
   /** `Priority`: `'low'`, `'medium'` or `'high'`. */
   priority?: 'low' | 'medium' | 'high'
+  /**
+   * Signs the value with the signer of `@fastify/cookie`, which must be registered with a
+   * `secret` in the route's context: the same signature `reply.setCookie(name, value, { signed: true })`
+   * writes (with the first secret of a rotation list), so `request.unsignCookie()` verifies it.
+   * @default false
+   */
+  signed?: boolean
 }
 
 /** Options of `request.response.clearCookie()`: the attributes the cookie was set with. */
-export type ClearCookieOptions = Omit<CookieOptions, 'maxAge' | 'expires'>
+export type ClearCookieOptions = Omit<CookieOptions, 'maxAge' | 'expires' | 'signed'>
+
+/** What `signed: true` uses: `@fastify/cookie`'s `signCookie`, decorated only when it has a secret. */
+type SigningServer = FastifyInstance & { signCookie?: (value: string) => string }
+
+function signValue (request: FastifyRequest | null, name: string, value: string): string {
+  const server = request?.server as SigningServer | undefined
+  if (typeof server?.signCookie !== 'function') throw new FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER(name)
+  return server.signCookie(value)
+}
 
 /** Cookie prefixes, matched case-insensitively as RFC 6265bis 5.6 (steps 21-22) does. */
 function assertPrefixRules (name: string, attributes: CookieAttributes): void {
@@ -64,7 +82,7 @@ function encodeValue (text: string | null): string | null {
   }
 }
 
-function serializeLine (name: string, value: unknown, options: unknown, clear: boolean): string {
+function serializeLine (name: string, value: unknown, options: unknown, clear: boolean, request: FastifyRequest | null): string {
   // RFC 6265 4.1.1: cookie-name = token, as a header name is (RFC 9110 5.6.2), which is
   // stricter than the cookie package's own check.
   if (typeof name !== 'string' || !tokenRE.test(name)) {
@@ -72,7 +90,9 @@ function serializeLine (name: string, value: unknown, options: unknown, clear: b
   }
   const attributes = findCookieAttributes(name, options, clear)
   if (name.charCodeAt(0) === 0x5f) assertPrefixRules(name, attributes) // '_'
-  const encoded = encodeValue(toText(value))
+  let text = toText(value)
+  if (text !== null && attributes.signed === true) text = signValue(request, name, text)
+  const encoded = encodeValue(text)
   if (encoded === null) throw new FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE(name)
   return name + '=' + encoded + attributes.text
 }
@@ -80,13 +100,14 @@ function serializeLine (name: string, value: unknown, options: unknown, clear: b
 /**
  * Serializes one `Set-Cookie` line as the `cookie` package does, after checking what it
  * does not: the name is a token, the options are ones this API has, prefix rules, `Secure`
- * requirements and the 400-day cap. The value is percent-encoded.
+ * requirements and the 400-day cap. The value is signed with `@fastify/cookie`'s signer
+ * for `signed: true` (the request's server must have one), then percent-encoded.
  */
-export function serializeCookie (name: string, value: string, options?: CookieOptions | null): string {
-  return serializeLine(name, value, options, false)
+export function serializeCookie (name: string, value: string, options?: CookieOptions | null, request: FastifyRequest | null = null): string {
+  return serializeLine(name, value, options, false, request)
 }
 
 /** Serializes the `Set-Cookie` line that deletes a cookie: empty, expired, same scope. */
 export function serializeClearCookie (name: string, options?: ClearCookieOptions | null): string {
-  return serializeLine(name, '', options, true)
+  return serializeLine(name, '', options, true, null)
 }

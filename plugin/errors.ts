@@ -59,6 +59,14 @@ export const FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION = createError(
   TypeError
 )
 
+/** `signed: true` without a signer: `@fastify/cookie` is not registered with a `secret` in the route's context. */
+export const FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER = createError(
+  'FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER',
+  'Cookie "%s": signed: true needs @fastify/cookie registered with a secret in the route\'s context (fastify.signCookie is missing)',
+  500,
+  TypeError
+)
+
 /** A write to request.response after it was merged into the reply. */
 export const FST_TEMP_RESPONSE_ALREADY_SENT = createError(
   'FST_TEMP_RESPONSE_ALREADY_SENT',

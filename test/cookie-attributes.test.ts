@@ -12,7 +12,7 @@ import { serializeClearCookie, serializeCookie } from '../plugin/cookies.ts'
 
 type Options = Record<string, unknown>
 
-const setKeys = ['maxAge', 'expires', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'priority']
+const setKeys = ['maxAge', 'expires', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'priority', 'signed']
 const clearKeys = ['path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'priority']
 
 /** An uncached call: the options checked and serialized from scratch, the line written by `cookie`. */
@@ -50,6 +50,7 @@ const optionValue: Record<string, fc.Arbitrary<unknown>> = {
   sameSite: fc.constantFrom('lax', 'strict', 'none', 'Lax', true, false, 'bogus', undefined),
   partitioned: fc.constantFrom(true, false, undefined),
   priority: fc.constantFrom('low', 'medium', 'high', 'HIGH', 'bogus', undefined),
+  signed: fc.constantFrom(false, undefined),
   httponly: fc.constant(true)
 }
 const key = fc.constantFrom(...Object.keys(optionValue))

@@ -121,10 +121,10 @@ test('clearCookie keeps the scope it is given: path, domain, secure, sameSite, p
   ])
 })
 
-test('clearCookie refuses maxAge and expires: it sets them itself', async (t) => {
+test('clearCookie refuses maxAge, expires and signed: it is not their API', async (t) => {
   const holder = new TemporaryResponse()
-  for (const key of ['maxAge', 'expires']) {
-    const options = { path: '/', [key]: key === 'expires' ? new Date() : 100 }
+  for (const key of ['maxAge', 'expires', 'signed']) {
+    const options = { path: '/', [key]: key === 'expires' ? new Date() : key === 'maxAge' ? 100 : true }
     t.throws(() => holder.clearCookie('sid', options as never), {
       code: INVALID_OPTION,
       message: `Cookie "sid": unknown option "${key}"; clearCookie() takes path, domain, secure, httpOnly, sameSite, partitioned, priority`
@@ -293,11 +293,11 @@ test('an unknown option throws, names the key and lists the valid ones', async (
   holder.setCookie('keep', '1')
   t.throws(() => holder.setCookie('sid', 'v', { httponly: true } as never), {
     code: INVALID_OPTION,
-    message: 'Cookie "sid": unknown option "httponly" (did you mean "httpOnly"?); setCookie() takes maxAge, expires, path, domain, secure, httpOnly, sameSite, partitioned, priority'
+    message: 'Cookie "sid": unknown option "httponly" (did you mean "httpOnly"?); setCookie() takes maxAge, expires, path, domain, secure, httpOnly, sameSite, partitioned, priority, signed'
   })
   t.throws(() => holder.setCookie('sid', 'v', { httpOnly: true, encode: String } as never), {
     code: INVALID_OPTION,
-    message: 'Cookie "sid": unknown option "encode"; setCookie() takes maxAge, expires, path, domain, secure, httpOnly, sameSite, partitioned, priority'
+    message: 'Cookie "sid": unknown option "encode"; setCookie() takes maxAge, expires, path, domain, secure, httpOnly, sameSite, partitioned, priority, signed'
   })
   t.throws(() => holder.clearCookie('sid', { SameSite: 'strict' } as never), {
     code: INVALID_OPTION,
@@ -333,6 +333,7 @@ test('options that are not an object, or option values of the wrong type, throw'
     ['domain an object', { domain: {} }, 'domain must be a string, instead got [object Object]'],
     ['priority true', { priority: true }, 'priority must be a string, instead got true'],
     ['sameSite a number', { sameSite: 1 }, "sameSite must be 'lax', 'strict', 'none' or a boolean, instead got 1"],
+    ['signed a string', { signed: 'false' }, 'signed must be a boolean, instead got "false"'],
     ['expires a Date look-alike', { expires: Object.create(Date.prototype) }, 'expires must be a valid Date']
   ]
   for (const [label, options, reason] of bad) {

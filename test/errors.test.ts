@@ -34,6 +34,10 @@ const expected: Record<string, [Function, number, string[], string]> = {
     TypeError, 500, ['sid', 'partitioned requires secure: true'],
     'Cookie "sid": partitioned requires secure: true'
   ],
+  FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER: [
+    TypeError, 500, ['sid'],
+    'Cookie "sid": signed: true needs @fastify/cookie registered with a secret in the route\'s context (fastify.signCookie is missing)'
+  ],
   FST_TEMP_RESPONSE_ALREADY_SENT: [
     Error, 500, ['setCookie()'],
     'request.response was already merged into the reply; setCookie() has no effect now. Stage it before onSend, or use reply directly'
