@@ -45,7 +45,14 @@ export async function buildWireApp (transport: Transport): Promise<{ app: Fastif
   await app.register(plugin, { cors: { origin: [origin], credentials: true } })
   app.addHook('onRequest', async request => { request.response.headers.set('X-Hook', 'onRequest') })
   app.addHook('preHandler', async request => { request.response.headers.append('X-Hook', 'preHandler') })
+  stagingRoutes(app)
+  outcomeRoutes(app)
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  return { app, address }
+}
 
+/** Routes that stage headers, a status and cookies. */
+function stagingRoutes (app: FastifyInstance): void {
   // The staged 201 selects its own schema: the 200 one would keep `message`, not `id`.
   app.get('/staged', { schema: stagedSchema }, async request => {
     request.response.headers.set('X-Cat-Dog', 'alone in the world')
@@ -82,6 +89,10 @@ export async function buildWireApp (transport: Transport): Promise<{ app: Fastif
       return Readable.from(['never sent'])
     })
   }
+}
+
+/** Errors, bodies of every kind, and refusals. */
+function outcomeRoutes (app: FastifyInstance): void {
   app.get('/fail', { config: { temporaryResponse: { keepOnError: ['x-kept'] } } }, async request => {
     request.response.headers.set('X-Kept', 'kept')
     request.response.headers.set('X-Cat-Dog', 'dropped')
@@ -118,6 +129,4 @@ export async function buildWireApp (transport: Transport): Promise<{ app: Fastif
       return { code: (err as { code: string }).code }
     }
   })
-  const address = await app.listen({ port: 0, host: '127.0.0.1' })
-  return { app, address }
 }
