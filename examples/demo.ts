@@ -4,11 +4,30 @@ import Fastify from 'fastify'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox' // as Fastify's docs teach; examples/fastapi-tutorial.ts uses @sinclair/typebox
 import temporaryResponse from '../plugin/index.ts'
+import { directResponseRoutes, tutorialRoutes } from './fastapi-tutorial.ts'
 
-/** The API, allowing `pageOrigin` with credentials. */
+/** `GET /`: the address of the page and every route added after this, so a first visit finds its way. */
+function listRoutes (api: FastifyInstance, pageOrigin: string): void {
+  const routes: Array<{ method: string, path: string }> = []
+  api.addHook('onRoute', ({ method, url }) => {
+    // Fastify's automatic HEAD routes mirror the GET ones.
+    if (method !== 'HEAD' && url !== '/') routes.push({ method: String(method), path: url })
+  })
+  api.get('/', async request => {
+    const base = `${request.protocol}://${request.host}`
+    return {
+      message: 'The fastify-temporary-response example API. Open the page to see which response headers a page on another origin can read.',
+      page: `${pageOrigin}/`,
+      routes: routes.map(({ method, path }) => ({ method, url: base + path }))
+    }
+  })
+}
+
+/** The API, allowing `pageOrigin` with credentials, with `GET /` listing its routes. */
 export async function buildDemoApi (pageOrigin: string): Promise<FastifyInstance> {
   const api = Fastify({ logger: { level: 'warn' } })
   await api.register(temporaryResponse, { cors: { origin: [pageOrigin], credentials: true } })
+  listRoutes(api, pageOrigin)
 
   api.addHook('preHandler', async request => {
     request.response.headers.set('X-Request-Id', request.id)
@@ -30,6 +49,14 @@ export async function buildDemoApi (pageOrigin: string): Promise<FastifyInstance
   }
   api.get('/cats', { schema }, handler)
   api.get('/cats-unexposed', { schema, config: { temporaryResponse: { exposeHeaders: false } } }, handler)
+  return api
+}
+
+/** What `npm start` serves as the API: the demo routes, and the FastAPI tutorial under `/tutorial` and `/direct`. */
+export async function buildStartApi (pageUrl: string): Promise<FastifyInstance> {
+  const api = await buildDemoApi(pageUrl)
+  await api.register(tutorialRoutes, { prefix: '/tutorial' })
+  await api.register(directResponseRoutes, { prefix: '/direct' })
   return api
 }
 

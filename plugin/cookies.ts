@@ -1,11 +1,13 @@
-import { stringifySetCookie } from 'cookie'
-import type { SetCookie } from 'cookie'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { findCookieAttributes } from './cookie-attributes.ts'
+import type { CookieAttributes } from './cookie-attributes.ts'
 import { describe, toText } from './describe.ts'
 import { tokenRE } from './headers.ts'
 import {
   FST_TEMP_RESPONSE_INVALID_COOKIE_NAME,
   FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION,
-  FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE
+  FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE,
+  FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER
 } from './errors.ts'
 
 /** Options of `request.response.setCookie()`; every field maps to a `Set-Cookie` attribute. */
@@ -34,100 +36,78 @@ export interface CookieOptions {
   partitioned?: boolean
   /** `Priority`: `'low'`, `'medium'` or `'high'`. */
   priority?: 'low' | 'medium' | 'high'
+  /**
+   * Signs the value with the signer of `@fastify/cookie`, which must be registered with a
+   * `secret` in the route's context: the same signature `reply.setCookie(name, value, { signed: true })`
+   * writes (with the first secret of a rotation list), so `request.unsignCookie()` verifies it.
+   * @default false
+   */
+  signed?: boolean
 }
 
 /** Options of `request.response.clearCookie()`: the attributes the cookie was set with. */
-export type ClearCookieOptions = Omit<CookieOptions, 'maxAge' | 'expires'>
+export type ClearCookieOptions = Omit<CookieOptions, 'maxAge' | 'expires' | 'signed'>
 
-// RFC 6265bis 5.5: user agents cap Max-Age and Expires at 400 days.
-const maxAgeLimit = 400 * 24 * 60 * 60
-const epoch = new Date(0)
+/** What `signed: true` uses: `@fastify/cookie`'s `signCookie`, decorated only when it has a secret. */
+type SigningServer = FastifyInstance & { signCookie?: (value: string) => string }
 
-function fail (name: string, reason: string): never {
-  throw new FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION(name, reason)
+function signValue (request: FastifyRequest | null, name: string, value: string): string {
+  const server = request?.server as SigningServer | undefined
+  if (typeof server?.signCookie !== 'function') throw new FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER(name)
+  return server.signCookie(value)
 }
 
-function assertCookieRules (name: string, options: CookieOptions): void {
-  const { maxAge, sameSite, secure } = options
-  if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge <= maxAgeLimit)) {
-    fail(name, `maxAge must be an integer number of seconds up to ${maxAgeLimit} (400 days), instead got ${describe(maxAge)}`)
-  }
-  if (options.expires !== undefined && !(options.expires instanceof Date && Number.isFinite(options.expires.getTime()))) {
-    fail(name, 'expires must be a valid Date')
-  }
-  if (typeof sameSite === 'string' && sameSite.toLowerCase() === 'none' && secure !== true) {
-    fail(name, "sameSite: 'none' requires secure: true (browsers reject it otherwise)")
-  }
-  if (options.partitioned === true && secure !== true) {
-    fail(name, 'partitioned requires secure: true')
-  }
-  // Cookie prefixes, matched case-insensitively as RFC 6265bis 5.6 (step 21-22) does.
-  if (name.charCodeAt(0) !== 0x5f) return // '_'
+/** Cookie prefixes, matched case-insensitively as RFC 6265bis 5.6 (steps 21-22) does. */
+function assertPrefixRules (name: string, attributes: CookieAttributes): void {
   const lower = name.toLowerCase()
-  if (lower.startsWith('__secure-') && secure !== true) {
-    fail(name, 'a __Secure- cookie requires secure: true')
+  if (lower.startsWith('__secure-') && attributes.secure !== true) {
+    throw new FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION(name, 'a __Secure- cookie requires secure: true')
   }
-  if (lower.startsWith('__host-') && (secure !== true || options.domain !== undefined || options.path !== '/')) {
-    fail(name, "a __Host- cookie requires secure: true, path: '/' and no domain")
+  if (lower.startsWith('__host-') && (attributes.secure !== true || attributes.domain !== undefined || (attributes.path ?? '/') !== '/')) {
+    throw new FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION(name, "a __Host- cookie requires secure: true, path: '/' and no domain")
   }
 }
 
 /**
- * Serializes one `Set-Cookie` line with the `cookie` package, after checking what
- * it does not: the name is a token, prefix rules, `Secure` requirements and the
- * 400-day cap. The value is percent-encoded with `encodeURIComponent`, as `cookie` does.
+ * Percent-encodes with encodeURIComponent, as the cookie package does; `null` when it cannot
+ * (a lone surrogate). Its output is always a valid cookie-value (RFC 6265 4.1.1), which is all
+ * the package would check of it.
  */
-export function serializeCookie (name: string, value: string, options?: CookieOptions | null): string {
-  // RFC 6265 4.1.1: cookie-name = token, as a header name is (RFC 9110 5.6.2).
+function encodeValue (text: string | null): string | null {
+  if (text === null) return null
+  try {
+    return encodeURIComponent(text)
+  } catch {
+    return null
+  }
+}
+
+function serializeLine (name: string, value: unknown, options: unknown, clear: boolean, request: FastifyRequest | null): string {
+  // RFC 6265 4.1.1: cookie-name = token, as a header name is (RFC 9110 5.6.2), which is
+  // stricter than the cookie package's own check.
   if (typeof name !== 'string' || !tokenRE.test(name)) {
     throw new FST_TEMP_RESPONSE_INVALID_COOKIE_NAME(describe(name))
   }
-  // One literal, no spread: on Node 20 an object spread costs about a microsecond,
-  // and cookie's serialize(name, value, options) spreads; its object form does not.
-  const cookie: SetCookie = {
-    name,
-    value: '',
-    maxAge: options?.maxAge,
-    expires: options?.expires,
-    path: options?.path ?? '/',
-    domain: options?.domain,
-    secure: options?.secure,
-    httpOnly: options?.httpOnly,
-    sameSite: options?.sameSite ?? 'lax',
-    partitioned: options?.partitioned,
-    priority: options?.priority
-  }
-  assertCookieRules(name, cookie)
-  let encoded: string | null = toText(value)
-  try {
-    if (encoded !== null) encoded = encodeURIComponent(encoded)
-  } catch {
-    encoded = null
-  }
+  const attributes = findCookieAttributes(name, options, clear)
+  if (name.charCodeAt(0) === 0x5f) assertPrefixRules(name, attributes) // '_'
+  let text = toText(value)
+  if (text !== null && attributes.signed === true) text = signValue(request, name, text)
+  const encoded = encodeValue(text)
   if (encoded === null) throw new FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE(name)
-  cookie.value = encoded
-  try {
-    // The value is already encoded: pass it through so `cookie` only validates it.
-    return stringifySetCookie(cookie, passThrough)
-  } catch (err) {
-    // cookie rejects a malformed domain, path, priority or sameSite with a TypeError.
-    throw new FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION(name, (err as Error).message)
-  }
+  return name + '=' + encoded + attributes.text
+}
+
+/**
+ * Serializes one `Set-Cookie` line as the `cookie` package does, after checking what it
+ * does not: the name is a token, the options are ones this API has, prefix rules, `Secure`
+ * requirements and the 400-day cap. The value is signed with `@fastify/cookie`'s signer
+ * for `signed: true` (the request's server must have one), then percent-encoded.
+ */
+export function serializeCookie (name: string, value: string, options?: CookieOptions | null, request: FastifyRequest | null = null): string {
+  return serializeLine(name, value, options, false, request)
 }
 
 /** Serializes the `Set-Cookie` line that deletes a cookie: empty, expired, same scope. */
 export function serializeClearCookie (name: string, options?: ClearCookieOptions | null): string {
-  return serializeCookie(name, '', {
-    path: options?.path,
-    domain: options?.domain,
-    secure: options?.secure,
-    httpOnly: options?.httpOnly,
-    sameSite: options?.sameSite,
-    partitioned: options?.partitioned,
-    priority: options?.priority,
-    maxAge: 0,
-    expires: epoch
-  })
+  return serializeLine(name, '', options, true, null)
 }
-
-const passThrough = { encode: (text: string) => text }

@@ -19,10 +19,10 @@ export const FST_TEMP_RESPONSE_INVALID_HEADER_VALUE = createError(
   TypeError
 )
 
-/** A header that frames the message and is Node's and Fastify's to write. */
+/** A framing or connection-specific header: Node's and Fastify's to write, and forbidden in HTTP/2. */
 export const FST_TEMP_RESPONSE_FORBIDDEN_HEADER = createError(
   'FST_TEMP_RESPONSE_FORBIDDEN_HEADER',
-  'Header "%s" frames the HTTP message and cannot be staged; Fastify and Node.js write it',
+  'Header "%s" frames the HTTP message or is connection-specific (forbidden in HTTP/2) and cannot be staged; Fastify and Node.js frame the message and manage the connection',
   500,
   TypeError
 )
@@ -55,6 +55,14 @@ export const FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE = createError(
 export const FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION = createError(
   'FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION',
   'Cookie "%s": %s',
+  500,
+  TypeError
+)
+
+/** `signed: true` without a signer: `@fastify/cookie` is not registered with a `secret` in the route's context. */
+export const FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER = createError(
+  'FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER',
+  'Cookie "%s": signed: true needs @fastify/cookie registered with a secret in the route\'s context (fastify.signCookie is missing)',
   500,
   TypeError
 )

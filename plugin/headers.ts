@@ -19,11 +19,15 @@ const invalidValueCharRE = /[^\t\x20-\x7e\x80-\xff]/
 const surroundingWhitespaceRE = /^[\t ]+|[\t ]+$/g
 
 /**
- * Headers that frame the message. Node.js and Fastify compute them from the body,
- * so a staged value could only contradict the bytes on the wire.
+ * Headers that frame the message or manage the connection. Node.js and Fastify compute
+ * the framing from the body, so a staged value could only contradict the bytes on the wire;
+ * HTTP/2 forbids the connection-specific ones (RFC 9113 8.2.2), and Node's HTTP/2 layer
+ * answers a response that carries one with a 500 (ERR_HTTP2_INVALID_CONNECTION_HEADERS,
+ * lib/internal/http2/util.js isIllegalConnectionSpecificHeader).
  */
-const framingHeaders = new Set([
-  'connection', 'content-length', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'
+const forbiddenHeaders = new Set([
+  'connection', 'content-length', 'http2-settings', 'keep-alive', 'proxy-connection',
+  'te', 'trailer', 'transfer-encoding', 'upgrade'
 ])
 
 /** Lower-cases and checks a header name; throws a coded error when it is not a token. */
@@ -61,7 +65,7 @@ function normalizeWritableName (name: string): string {
   const cached = writableNames.get(name)
   if (cached !== undefined) return cached
   const key = normalizeHeaderName(name)
-  if (framingHeaders.has(key)) {
+  if (forbiddenHeaders.has(key)) {
     throw new FST_TEMP_RESPONSE_FORBIDDEN_HEADER(key)
   }
   if (writableNames.size === 1024) writableNames.clear()

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { kTemporaryResponse } from './symbols.ts'
-import { sealTemporaryResponse, TemporaryResponse } from './temporary-response.ts'
+import { createTemporaryResponse, sealTemporaryResponse } from './temporary-response.ts'
+import type { TemporaryResponse } from './temporary-response.ts'
 
 /**
  * Stored in place of a holder when a request that never touched `request.response`
@@ -22,7 +23,7 @@ export function getTemporaryResponse (this: FastifyRequest): TemporaryResponse {
   const request = this as InternalRequest
   const slot = request[kTemporaryResponse]
   if (typeof slot === 'object' && slot !== null) return slot
-  const holder = new TemporaryResponse()
+  const holder = createTemporaryResponse(request)
   if (slot === ANSWERED) sealTemporaryResponse(holder)
   request[kTemporaryResponse] = holder
   return holder

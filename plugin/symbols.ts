@@ -25,3 +25,5 @@ export const kRegistered = Symbol('fastify-temporary-response.registered')
 export const kObsText = Symbol('fastify-temporary-response.obs-text')
 /** Route config: set by onRoute on routes that got the plugin's route-level hooks. */
 export const kRouteHooked = Symbol('fastify-temporary-response.route-hooked')
+/** Holder: the request it belongs to, for `@fastify/cookie`'s signer; `null` for a holder made by hand. */
+export const kRequest = Symbol('fastify-temporary-response.request')

@@ -1,9 +1,10 @@
+import type { FastifyRequest } from 'fastify'
 import { serializeClearCookie, serializeCookie } from './cookies.ts'
 import type { ClearCookieOptions, CookieOptions } from './cookies.ts'
 import { describe } from './describe.ts'
 import { FST_TEMP_RESPONSE_ALREADY_SENT, FST_TEMP_RESPONSE_INVALID_STATUS_CODE } from './errors.ts'
 import { addCookie, TemporaryHeaders } from './headers.ts'
-import { kAppliedStatus, kFailed, kHeaders, kSealed, kUndo } from './symbols.ts'
+import { kAppliedStatus, kFailed, kHeaders, kRequest, kSealed, kUndo } from './symbols.ts'
 
 /**
  * The temporary response of one request, FastAPI's `response: Response` parameter:
@@ -17,6 +18,7 @@ export class TemporaryResponse {
   [kFailed]: boolean
   [kAppliedStatus]: number
   [kUndo]: unknown[] | null
+  [kRequest]: FastifyRequest | null
 
   constructor () {
     // Internal state, all set here so every holder has one shape.
@@ -26,6 +28,7 @@ export class TemporaryResponse {
     this[kFailed] = false
     this[kAppliedStatus] = 0
     this[kUndo] = null
+    this[kRequest] = null
   }
 
   /**
@@ -60,12 +63,13 @@ export class TemporaryResponse {
   }
 
   /**
-   * Stages a `Set-Cookie`. `path` defaults to `/` and `sameSite` to `'lax'`.
+   * Stages a `Set-Cookie`. `path` defaults to `/` and `sameSite` to `'lax'`; `signed: true`
+   * signs the value with `@fastify/cookie`'s signer.
    * @example request.response.setCookie('session', token, { httpOnly: true, maxAge: 3600 })
    */
   setCookie (name: string, value: string, options?: CookieOptions): this {
     this.assertWritable('setCookie()')
-    addCookie(this.headers, serializeCookie(name, value, options))
+    addCookie(this.headers, serializeCookie(name, value, options, this[kRequest]))
     return this
   }
 
@@ -84,6 +88,13 @@ export class TemporaryResponse {
       throw new FST_TEMP_RESPONSE_ALREADY_SENT(call)
     }
   }
+}
+
+/** The holder of a request: a TemporaryResponse that can reach the request's server. */
+export function createTemporaryResponse (request: FastifyRequest): TemporaryResponse {
+  const holder = new TemporaryResponse()
+  holder[kRequest] = request
+  return holder
 }
 
 /** Seals a holder: the merge took what was staged, and later writes throw. */

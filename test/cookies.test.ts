@@ -121,9 +121,16 @@ test('clearCookie keeps the scope it is given: path, domain, secure, sameSite, p
   ])
 })
 
-test('clearCookie ignores maxAge and expires smuggled into its options', async (t) => {
-  const options = { maxAge: 100, expires: new Date(Date.UTC(2030, 0, 1)) }
-  t.equal(serializeClearCookie('sid', options as never), `sid=; Max-Age=0; Path=/; Expires=${EPOCH}; SameSite=Lax`)
+test('clearCookie refuses maxAge, expires and signed: it is not their API', async (t) => {
+  const holder = new TemporaryResponse()
+  for (const key of ['maxAge', 'expires', 'signed']) {
+    const options = { path: '/', [key]: key === 'expires' ? new Date() : key === 'maxAge' ? 100 : true }
+    t.throws(() => holder.clearCookie('sid', options as never), {
+      code: INVALID_OPTION,
+      message: `Cookie "sid": unknown option "${key}"; clearCookie() takes path, domain, secure, httpOnly, sameSite, partitioned, priority`
+    }, key)
+  }
+  t.same(holder.headers.getSetCookie(), [], 'nothing staged')
 })
 
 test('clearCookie enforces the same rules as setCookie', async (t) => {
@@ -279,4 +286,67 @@ test('cookie prefixes are accepted when their rules hold', async (t) => {
   t.equal(staged({ secure: true, path: '/' }, '__Host-sid'), '__Host-sid=v; Path=/; Secure; SameSite=Lax')
   t.equal(staged({}, '_Host-sid'), '_Host-sid=v; Path=/; SameSite=Lax', 'not a prefix')
   t.equal(staged({}, 'x__Secure-sid'), 'x__Secure-sid=v; Path=/; SameSite=Lax', 'not a prefix')
+})
+
+test('an unknown option throws, names the key and lists the valid ones', async (t) => {
+  const holder = new TemporaryResponse()
+  holder.setCookie('keep', '1')
+  t.throws(() => holder.setCookie('sid', 'v', { httponly: true } as never), {
+    code: INVALID_OPTION,
+    message: 'Cookie "sid": unknown option "httponly" (did you mean "httpOnly"?); setCookie() takes maxAge, expires, path, domain, secure, httpOnly, sameSite, partitioned, priority, signed'
+  })
+  t.throws(() => holder.setCookie('sid', 'v', { httpOnly: true, encode: String } as never), {
+    code: INVALID_OPTION,
+    message: 'Cookie "sid": unknown option "encode"; setCookie() takes maxAge, expires, path, domain, secure, httpOnly, sameSite, partitioned, priority, signed'
+  })
+  t.throws(() => holder.clearCookie('sid', { SameSite: 'strict' } as never), {
+    code: INVALID_OPTION,
+    message: 'Cookie "sid": unknown option "SameSite" (did you mean "sameSite"?); clearCookie() takes path, domain, secure, httpOnly, sameSite, partitioned, priority'
+  })
+  t.same(holder.headers.getSetCookie(), ['keep=1; Path=/; SameSite=Lax'], 'nothing staged')
+})
+
+test('an unknown key is caught on every call, also one added to options already used', async (t) => {
+  const holder = new TemporaryResponse()
+  const options: Record<string, unknown> = { httpOnly: true }
+  holder.setCookie('a', '1', options)
+  options.httponly = true
+  t.throws(() => holder.setCookie('b', '2', options), { code: INVALID_OPTION }, 'added key')
+  // The same number of keys, and the same values for the known ones, as a call that passed.
+  const swapped: Record<string, unknown> = { domain: undefined }
+  holder.setCookie('c', '3', swapped)
+  delete swapped.domain
+  swapped.secure_ = true
+  t.throws(() => holder.setCookie('d', '4', swapped), { code: INVALID_OPTION }, 'a known key swapped for an unknown one')
+  // Inherited enumerable keys are options too, as they are read as options.
+  t.throws(() => holder.setCookie('e', '5', Object.create({ httponly: true })), { code: INVALID_OPTION }, 'inherited key')
+  t.same(holder.headers.getSetCookie().map(line => line.split('=')[0]), ['a', 'c'])
+})
+
+test('options that are not an object, or option values of the wrong type, throw', async (t) => {
+  const holder = new TemporaryResponse()
+  const bad: Array<[string, unknown, string]> = [
+    ['a string', 'httpOnly', 'options must be an object, instead got "httpOnly"'],
+    ['a number', 1, 'options must be an object, instead got 1'],
+    ['a symbol', Symbol('s'), 'options must be an object, instead got [object Symbol]'],
+    ['path a number', { path: 5 }, 'path must be a string, instead got 5'],
+    ['domain an object', { domain: {} }, 'domain must be a string, instead got [object Object]'],
+    ['priority true', { priority: true }, 'priority must be a string, instead got true'],
+    ['sameSite a number', { sameSite: 1 }, "sameSite must be 'lax', 'strict', 'none' or a boolean, instead got 1"],
+    ['signed a string', { signed: 'false' }, 'signed must be a boolean, instead got "false"'],
+    ['expires a Date look-alike', { expires: Object.create(Date.prototype) }, 'expires must be a valid Date']
+  ]
+  for (const [label, options, reason] of bad) {
+    t.throws(() => holder.setCookie('sid', 'v', options as never), { code: INVALID_OPTION, message: `Cookie "sid": ${reason}` }, label)
+  }
+  t.same(holder.headers.getSetCookie(), [], 'nothing staged')
+  holder.setCookie('sid', 'v', { path: null, domain: null, sameSite: null, priority: null } as never)
+  t.same(holder.headers.getSetCookie(), ['sid=v; Path=/; SameSite=Lax'], 'null is left out, as undefined is')
+})
+
+test('a value that cannot be made a string throws FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE', async (t) => {
+  const holder = new TemporaryResponse()
+  t.throws(() => holder.setCookie('sid', Symbol('s') as never), { code: INVALID_VALUE })
+  t.throws(() => holder.setCookie('sid', Object.create(null)), { code: INVALID_VALUE })
+  t.same(holder.headers.getSetCookie(), [])
 })

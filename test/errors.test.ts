@@ -16,7 +16,7 @@ const expected: Record<string, [Function, number, string[], string]> = {
   ],
   FST_TEMP_RESPONSE_FORBIDDEN_HEADER: [
     TypeError, 500, ['content-length'],
-    'Header "content-length" frames the HTTP message and cannot be staged; Fastify and Node.js write it'
+    'Header "content-length" frames the HTTP message or is connection-specific (forbidden in HTTP/2) and cannot be staged; Fastify and Node.js frame the message and manage the connection'
   ],
   FST_TEMP_RESPONSE_INVALID_STATUS_CODE: [
     RangeError, 500, ['1000'],
@@ -33,6 +33,10 @@ const expected: Record<string, [Function, number, string[], string]> = {
   FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION: [
     TypeError, 500, ['sid', 'partitioned requires secure: true'],
     'Cookie "sid": partitioned requires secure: true'
+  ],
+  FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER: [
+    TypeError, 500, ['sid'],
+    'Cookie "sid": signed: true needs @fastify/cookie registered with a secret in the route\'s context (fastify.signCookie is missing)'
   ],
   FST_TEMP_RESPONSE_ALREADY_SENT: [
     Error, 500, ['setCookie()'],

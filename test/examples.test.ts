@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import { buildExampleApp } from '../examples/fastapi-tutorial.ts'
-import { buildDemoApi, buildDemoPage } from '../examples/demo.ts'
+import { buildDemoApi, buildDemoPage, buildStartApi } from '../examples/demo.ts'
 import { list } from './helpers/app.ts'
 
 // The FastAPI tutorial cases, replayed: what FastAPI sends, plus what it drops.
@@ -74,4 +74,27 @@ test('the demo page calls the API on the other origin', async t => {
   const res = await page.inject('/')
   t.equal(res.headers['content-type'], 'text/html; charset=utf-8')
   t.ok(res.body.includes('fetch("http://127.0.0.1:3000" + path, { credentials: \'include\' })'))
+})
+
+test('GET / on the API that npm start serves lists the example routes and the page\'s address', async t => {
+  const api = await buildStartApi('http://localhost:3001')
+  t.teardown(() => api.close())
+  const res = await api.inject({ url: '/', headers: { host: '127.0.0.1:3000' } })
+  t.equal(res.statusCode, 200)
+  const body = res.json() as { message: string, page: string, routes: Array<{ method: string, url: string }> }
+  t.equal(body.page, 'http://localhost:3001/')
+  t.same(body.routes, [
+    { method: 'GET', url: 'http://127.0.0.1:3000/cats' },
+    { method: 'GET', url: 'http://127.0.0.1:3000/cats-unexposed' },
+    { method: 'GET', url: 'http://127.0.0.1:3000/tutorial/headers-and-object/' },
+    { method: 'POST', url: 'http://127.0.0.1:3000/tutorial/cookie-and-object/' },
+    { method: 'PUT', url: 'http://127.0.0.1:3000/tutorial/get-or-create-task/:taskId' },
+    { method: 'GET', url: 'http://127.0.0.1:3000/direct/headers/' },
+    { method: 'POST', url: 'http://127.0.0.1:3000/direct/cookie/' }
+  ])
+  for (const { method, url } of body.routes) {
+    const path = new URL(url).pathname.replace(':taskId', 'foo')
+    const answer = await api.inject({ method: method as 'GET', url: path })
+    t.equal(answer.statusCode < 400, true, `${method} ${path} answers ${answer.statusCode}`)
+  }
 })

@@ -91,7 +91,8 @@ interface Model {
   status: number | undefined
 }
 
-const framing = new Set(['connection', 'content-length', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
+// framing headers, and the connection-specific ones HTTP/2 forbids (RFC 9113 8.2.2)
+const framing = new Set(['connection', 'content-length', 'http2-settings', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
 const noBodyStatuses = new Set([204, 205, 304])
 // what Node.js and Fastify add on their own
 const baseline = new Set(['content-type', 'content-length', 'transfer-encoding', 'date', 'connection', 'keep-alive'])
@@ -317,7 +318,7 @@ const headerValue = fc.oneof(
 const interestingNames = fc.constantFrom(
   'Content-Type', 'content-type', 'Set-Cookie', 'set-cookie', 'Vary', 'Date', 'Location', 'Cache-Control', 'X-A', 'x-a', '*',
   'Access-Control-Allow-Origin', 'Access-Control-Expose-Headers', 'Content-Length', 'Transfer-Encoding', 'Connection',
-  'Keep-Alive', 'TE', 'Trailer', 'Upgrade', 'X A', 'X-A:', ' X-A', 'X-\u00e4', ''
+  'Keep-Alive', 'TE', 'Trailer', 'Upgrade', 'Proxy-Connection', 'HTTP2-Settings', 'X A', 'X-A:', ' X-A', 'X-\u00e4', ''
 )
 const headerName = fc.oneof(
   { weight: 4, arbitrary: token },
@@ -400,6 +401,8 @@ function breaksCookieRules (name: string, o: CookieInput, path: string): boolean
 }
 
 function predictCookie ({ op, name, value, options = {} }: CookieOp): CookiePrediction {
+  // clearCookie() sets Max-Age and Expires itself: they are not its options.
+  if (op === 'clearCookie' && ('maxAge' in options || 'expires' in options)) return { line: null, strict: true }
   const o: CookieInput = op === 'clearCookie' ? { ...options, maxAge: 0, expires: new Date(0) } : options
   const path = o.path ?? '/'
   const encoded = encodeValue(op === 'clearCookie' ? '' : value)

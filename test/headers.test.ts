@@ -31,7 +31,10 @@ const invalidValues: Array<[string, string]> = [
   ['lone surrogate', '\ud800']
 ]
 
-const framingHeaders = ['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer']
+// Framing headers, and the connection-specific ones HTTP/2 forbids (RFC 9113 8.2.2).
+const forbiddenHeaders = [
+  'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer', 'http2-settings'
+]
 
 function casings (name: string): string[] {
   const title = name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())
@@ -299,18 +302,18 @@ test('a refused value leaves the previous value intact', async (t) => {
   t.same([...headers], [['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['x-a', 'before']])
 })
 
-test('forbidden framing header: message names it in lower case', async (t) => {
+test('forbidden header: message names it in lower case', async (t) => {
   const headers = new TemporaryHeaders()
   const err = t.throws(() => headers.set('Content-Length', '10'), {
     code: FORBIDDEN,
-    message: 'Header "content-length" frames the HTTP message and cannot be staged; Fastify and Node.js write it'
+    message: 'Header "content-length" frames the HTTP message or is connection-specific (forbidden in HTTP/2) and cannot be staged; Fastify and Node.js frame the message and manage the connection'
   }) as Error
   t.ok(err instanceof TypeError)
 })
 
-test('framing headers cannot be set or appended, in any case', async (t) => {
+test('framing and connection-specific headers cannot be set or appended, in any case', async (t) => {
   const headers = new TemporaryHeaders()
-  for (const name of framingHeaders) {
+  for (const name of forbiddenHeaders) {
     for (const spelled of casings(name)) {
       t.throws(() => headers.set(spelled, 'close'), { code: FORBIDDEN }, `set ${spelled}`)
       t.throws(() => headers.append(spelled, 'close'), { code: FORBIDDEN }, `append ${spelled}`)

@@ -17,6 +17,7 @@ test('runtime exports of plugin/index.ts', async (t) => {
     'FST_TEMP_RESPONSE_INVALID_OPTION',
     'FST_TEMP_RESPONSE_INVALID_RESPONSE',
     'FST_TEMP_RESPONSE_INVALID_STATUS_CODE',
+    'FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER',
     'FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA',
     'TemporaryResponse',
     'default',

@@ -13,6 +13,7 @@ import temporaryResponse, {
   FST_TEMP_RESPONSE_INVALID_OPTION,
   FST_TEMP_RESPONSE_INVALID_RESPONSE,
   FST_TEMP_RESPONSE_INVALID_STATUS_CODE,
+  FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER,
   fastifyTemporaryResponse,
   TemporaryResponse
 } from '../../plugin/index.ts'
@@ -65,4 +66,5 @@ test('every error code is a literal type', () => {
   expect(new FST_TEMP_RESPONSE_INVALID_OPTION('a', 'b', 'c').code).type.toBe<'FST_TEMP_RESPONSE_INVALID_OPTION'>()
   expect(new FST_TEMP_RESPONSE_INVALID_RESPONSE(200).code).type.toBe<'FST_TEMP_RESPONSE_INVALID_RESPONSE'>()
   expect(new FST_TEMP_RESPONSE_INVALID_STATUS_CODE('1000').code).type.toBe<'FST_TEMP_RESPONSE_INVALID_STATUS_CODE'>()
+  expect(new FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER('sid').code).type.toBe<'FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER'>()
 })

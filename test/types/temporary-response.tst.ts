@@ -112,7 +112,14 @@ describe('setCookie()', () => {
     expect(response.setCookie).type.not.toBeCallableWith('a', 'b', { maxAge: '1' })
     expect(response.setCookie).type.not.toBeCallableWith('a', 'b', { expires: 'Wed, 21 Oct 2015 07:28:00 GMT' })
     expect(response.setCookie).type.not.toBeCallableWith('a', 'b', { secure: 'true' })
-    expect(response.setCookie).type.not.toBeCallableWith('a', 'b', { signed: true })
+    expect(response.setCookie).type.not.toBeCallableWith('a', 'b', { signed: 'yes' })
+    expect(response.setCookie).type.not.toBeCallableWith('a', 'b', { httponly: true })
+  })
+
+  test('signed is a boolean option', () => {
+    expect(response.setCookie).type.toBeCallableWith('a', 'b', { signed: true })
+    expect(response.setCookie).type.toBeCallableWith('a', 'b', { signed: false, httpOnly: true })
+    expect<CookieOptions['signed']>().type.toBe<boolean | undefined>()
   })
 
   test('CookieOptions rejects the same wrong types', () => {
@@ -154,8 +161,10 @@ describe('clearCookie()', () => {
     expect(response.clearCookie).type.not.toBeCallableWith('a', { path: 1 })
     expect(response.clearCookie).type.not.toBeCallableWith('a', { maxAge: 0 })
     expect(response.clearCookie).type.not.toBeCallableWith('a', { expires: new Date(0) })
+    expect(response.clearCookie).type.not.toBeCallableWith('a', { signed: true })
     expect<ClearCookieOptions>().type.not.toHaveProperty('maxAge')
     expect<ClearCookieOptions>().type.not.toHaveProperty('expires')
+    expect<ClearCookieOptions>().type.not.toHaveProperty('signed')
   })
 })
 
