@@ -43,8 +43,13 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
   fastify.decorate(kRegistered, true)
   fastify.decorateRequest(kTemporaryResponse, null)
   fastify.decorateRequest('response', { getter: getTemporaryResponse })
-  // Schemas added from now on keep their codecs for the routes that $ref them.
+  // Schemas added from now on keep their codecs for the routes that $ref them. Those added
+  // before are known only as Fastify's copies, which may have lost one: say so, once.
   keepSharedCodecs(fastify)
+  const earlySchemas = Object.keys(fastify.getSchemas())
+  if (earlySchemas.length !== 0) {
+    fastify.log.warn(`fastify-temporary-response: shared schemas added before the plugin was registered (${earlySchemas.join(', ')}) are known only as Fastify's copies, which drop TypeBox codecs. Register the plugin before addSchema() if they hold any`)
+  }
   const pending: PendingModel[] = []
   fastify.addHook('onRoute', createOnRoute(route, pending))
   // Checkers are built at ready(), after Fastify built its serializers: every shared schema is known.
