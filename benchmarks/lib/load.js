@@ -48,8 +48,12 @@ async function measureAll (name, processes, servers, settings, length) {
 // req/s ratios are ratios of per-request costs. Under BENCH_MIN_SHARE (90%) busy, the load
 // generator was the bottleneck and would pull every ratio toward 1, or something else ran on
 // CPU 0 during the round.
+function coreShare (round) {
+  return Object.values(round).reduce((sum, r) => sum + r.cpuShare, 0)
+}
+
 function checkSaturated (name, round, { pin, minShare }) {
-  const share = Object.values(round).reduce((sum, r) => sum + r.cpuShare, 0)
+  const share = coreShare(round)
   if (pin && share < minShare) {
     throw new Error(`${name}: the servers used ${(share * 100).toFixed(0)}% of their core (BENCH_MIN_SHARE ${minShare}): ` +
       'the load generator was the bottleneck, or something else ran on CPU 0')
@@ -85,10 +89,11 @@ export async function loadPair (name, processes, servers, settings, pair) {
     const round = settings.mode === 'concurrent'
       ? await measureAll(name, processes, servers, settings, { duration: settings.duration })
       : await measureInTurn(name, processes, servers, settings, i + pair)
-    if (settings.mode === 'concurrent') checkSaturated(name, round, settings)
     for (const { id } of processes) measured[id].rounds.push(round[id])
     log(`${name} pair ${pair + 1} round ${i + 1}/${settings.rounds}: ` +
-      processes.map(({ id }) => `${id} ${Math.round(round[id].reqPerSec)} req/s ${round[id].cpuPerRequest.toFixed(2)} µs`).join(', '))
+      processes.map(({ id }) => `${id} ${Math.round(round[id].reqPerSec)} req/s ${round[id].cpuPerRequest.toFixed(2)} µs`).join(', ') +
+      (settings.mode === 'concurrent' ? `; core ${(coreShare(round) * 100).toFixed(0)}%` : ''))
+    if (settings.mode === 'concurrent') checkSaturated(name, round, settings)
   }
   if (settings.profile) {
     const profiles = await profileRound(name, processes, servers, settings)
