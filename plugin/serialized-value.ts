@@ -11,14 +11,27 @@ const dateFormats = new Set(['date-time', 'date', 'time'])
 
 /** Whether serialization would replace any value in `value` by its `toJSON()` (Dates included). */
 export function needsNormalizing (value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false
+  return isObject(value) && hasToJSON(value)
+}
+
+function isObject (value: unknown): value is object {
+  return value !== null && typeof value === 'object'
+}
+
+// Primitives are tested inline, not by a call each: they are most of a response's values,
+// and this walk runs on every validated response.
+function hasToJSON (value: object): boolean {
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (needsNormalizing(value[i])) return true
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      if (isObject(item) && hasToJSON(item)) return true
+    }
     return false
   }
   for (const key in value) {
-    if (needsNormalizing((value as SchemaObject)[key])) return true
+    const item = (value as SchemaObject)[key]
+    if (isObject(item) && hasToJSON(item)) return true
   }
   return false
 }
