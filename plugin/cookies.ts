@@ -68,6 +68,9 @@ function assertPrefixRules (name: string, attributes: CookieAttributes): void {
   }
 }
 
+// The characters encodeURIComponent never escapes (ECMA-262 URI unreserved marks, letters, digits).
+const unreservedRE = /^[\w\-.!~*'()]*$/
+
 /**
  * Percent-encodes with encodeURIComponent, as the cookie package does; `null` when it cannot
  * (a lone surrogate). Its output is always a valid cookie-value (RFC 6265 4.1.1), which is all
@@ -75,6 +78,8 @@ function assertPrefixRules (name: string, attributes: CookieAttributes): void {
  */
 function encodeValue (text: string | null): string | null {
   if (text === null) return null
+  // What encodeURIComponent leaves as it is: such a value (most tokens) is its own encoding.
+  if (unreservedRE.test(text)) return text
   try {
     return encodeURIComponent(text)
   } catch {
