@@ -183,7 +183,7 @@ export function mergeTemporaryResponse (
   if (!failed && !fromResponse) applyStagedStatus(holder, reply)
   const headers = holder[kHeaders]
   if (headers !== null) {
-    if (!failed && settings.validateResponse && settings.model !== null) {
+    if (!failed && settings.model?.declaresHeaders === true) {
       const error = checkDeclaredHeaders(headers, reply, settings.model, reply.raw.statusCode)
       if (error !== null) return error
     }

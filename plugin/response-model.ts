@@ -29,6 +29,8 @@ export interface StatusModel {
 export interface ResponseModel {
   /** Keyed as Fastify keys `schema.response`: `'200'`, `'2xx'`, `'default'`. */
   statuses: Map<string, StatusModel>
+  /** Whether any status declares a header: without one, a merge checks no staged value. */
+  declaresHeaders: boolean
 }
 
 type SchemaObject = Record<string, unknown>
@@ -152,10 +154,13 @@ function buildStatusModel (status: string, schema: SchemaObject, context: ModelC
  */
 export function buildResponseModel (response: object, context: ModelContext): ResponseModel {
   const statuses = new Map<string, StatusModel>()
+  let declaresHeaders = false
   for (const [status, schema] of Object.entries(response)) {
-    statuses.set(status.toLowerCase(), buildStatusModel(status, schema as SchemaObject, context))
+    const model = buildStatusModel(status, schema as SchemaObject, context)
+    statuses.set(status.toLowerCase(), model)
+    declaresHeaders ||= model.headers.length !== 0
   }
-  return { statuses }
+  return { statuses, declaresHeaders }
 }
 
 /** The model that applies to a status, looked up as Fastify looks up serializers. */

@@ -125,8 +125,13 @@ export function createPreSerialization (settings: RouteSettings): preSerializati
   return function preSerializationTemporaryResponse (request, reply: FastifyReply, payload, done) {
     const holder = getHolder(request)
     if (holder !== null && !holder[kFailed]) applyStagedStatus(holder, reply)
-    const statusCode = reply.raw.statusCode
     const model = settings.model
+    // Validation off and no codecs: the status was all there was to do.
+    if (model === null && settings.encoder === null) {
+      done(null, payload)
+      return
+    }
+    const statusCode = reply.raw.statusCode
     // A body the staged status forbids is dropped, not sent: nothing to validate.
     const dropped = holder !== null && holder[kAppliedStatus] === statusCode && noBodyStatuses.has(statusCode)
     const status = model === null || dropped ? undefined : findStatusModel(model, statusCode)
