@@ -131,7 +131,24 @@ export async function buildApp (scenarioName, variantName) {
   return app
 }
 
+function noop () {}
+
+// process.nextTick queues its ticks in ring buffers of 2048. The first time a server has more
+// ticks queued than that (it does under this load), nextTick deoptimizes on the code path that
+// adds a buffer, and some processes never get it optimized again: they spend 11-19% of their
+// CPU in nextTick for the rest of their life. Which ones is start-up luck on Node 20; on Node
+// 22 it was every plain-Fastify process and no process with the plugin, which made B look 10-22%
+// faster than A. So every variant queues more than 2048 ticks before it listens, and all of
+// them start from the optimized state. BENCH_PRIME=0 leaves it out, to see the effect.
+export async function primeNextTick () {
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 5000; i++) process.nextTick(noop)
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
 async function main () {
+  if (process.env.BENCH_PRIME !== '0') await primeNextTick()
   const scenarioName = process.argv[2] ?? process.env.BENCH_SCENARIO
   const variantName = process.argv[3] ?? process.env.BENCH_VARIANT
   const app = await buildApp(scenarioName, variantName)
