@@ -5,6 +5,7 @@ import { resolveFormat } from './formats.ts'
 import type { SinclairFormats } from './formats.ts'
 import { normalizeForCheck, needsNormalizing } from './serialized-value.ts'
 import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
+import { compileToJSONProbe } from './to-json-probe.ts'
 
 /** A failed check, as it goes to the log: where, and what was expected. Never the value. */
 export interface ResponseMismatch {
@@ -62,13 +63,19 @@ function compileBundle (schema: unknown, context: ModelContext, where: string): 
 export function compileBody (schema: unknown, context: ModelContext, where: string): BodyCheck {
   const validator = compileBundle(schema, context, where)
   const { root } = validator
+  const probe = compileToJSONProbe(root)
   return function checkBody (data) {
     let value = data
     try {
+      const passed = validator.Check(data)
+      if (passed && (probe === null || data === null || typeof data !== 'object' || !probe(data))) return null
       // What is checked is what will be serialized: toJSON() results, Dates as Fastify writes them.
-      if (needsNormalizing(data)) value = normalizeForCheck(data, root)
-      else if (validator.Check(data)) return null
-      if (value !== data && validator.Check(value)) return null
+      if (needsNormalizing(data)) {
+        value = normalizeForCheck(data, root)
+        if (validator.Check(value)) return null
+      } else if (passed) {
+        return null
+      }
     } catch (error) {
       return [{ path: '', message: `the data cannot be serialized: ${(error as Error).message}` }]
     }
