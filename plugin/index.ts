@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import fp from 'fastify-plugin'
 import type { FastifyCorsOptions } from '@fastify/cors'
 import { FST_TEMP_RESPONSE_ALREADY_REGISTERED } from './errors.ts'
-import { markFailed } from './on-send.ts'
+import { markFailed } from './merge.ts'
 import type { FastifyTemporaryResponseOptions } from './options.ts'
 import { normalizeOptions } from './options.ts'
 import { getHolder, getTemporaryResponse } from './request-holder.ts'

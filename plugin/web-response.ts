@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify'
 import { mergeTokenList } from './expose-headers.ts'
 import type { TemporaryResponse } from './temporary-response.ts'
-import { writeHeader } from './undo.ts'
+import { writeHeader } from './merge.ts'
 
 /** Whether a payload is a Web `Response`, tested as Fastify tests it (lib/reply.js). */
 export function isWebResponse (payload: unknown): payload is Response {

@@ -1,3 +1,6 @@
+// The merge: what a holder staged goes into the reply in onSend, in the order the README's
+// precedence table gives (status, headers, cookies, no-body statuses, CORS exposure), and every
+// header it writes is recorded, so that an error that overtakes it can take it all back.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { isExposable, mergeTokenList } from './expose-headers.ts'
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
@@ -7,10 +10,9 @@ import type { ResolvedRouteOptions } from './options.ts'
 import type { ResponseEncoder } from './response-encoder.ts'
 import type { ResponseModel } from './response-model.ts'
 import { findStatusModel } from './response-model.ts'
-import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kValues } from './symbols.ts'
+import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kUndo, kValues } from './symbols.ts'
 import type { TemporaryResponse } from './temporary-response.ts'
 import { sealTemporaryResponse } from './temporary-response.ts'
-import { undoMerge, writeHeader } from './undo.ts'
 
 /** What the merge needs to know about a route, resolved once at registration. */
 export interface RouteSettings extends ResolvedRouteOptions {
@@ -27,6 +29,7 @@ const defaultContentTypes = new Set([
   'text/plain; charset=utf-8',
   'application/octet-stream'
 ])
+
 /** Statuses that carry no content (RFC 9110 15.3.5, 15.3.6, 15.4.5). */
 export const noBodyStatuses = new Set([204, 205, 304])
 
@@ -35,6 +38,45 @@ type Keep = boolean | ReadonlySet<string>
 
 function isKept (keep: Keep, name: string): boolean {
   return keep === true || (keep !== false && keep.has(name))
+}
+
+/**
+ * Merges the holder into the reply: status, headers, cookies, no-body statuses
+ * and CORS exposure, by the rules in the README. Returns the payload to send on,
+ * or an Error when a staged value breaks a declared header schema.
+ */
+export function mergeTemporaryResponse (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  holder: TemporaryResponse,
+  settings: RouteSettings,
+  fromResponse: boolean
+): unknown {
+  if (holder[kSealed] && !holder[kFailed]) return payload
+  sealTemporaryResponse(holder)
+  const failed = holder[kFailed]
+  // An error response merged again (its own onSend failed and the next error handler
+  // answers) starts from what the reply had: nothing is written twice.
+  if (failed) undoMerge(holder, reply)
+  if (!failed && !fromResponse) applyStagedStatus(holder, reply)
+  const headers = holder[kHeaders]
+  if (headers !== null) {
+    if (!failed && settings.model?.declaresHeaders === true) {
+      const error = checkDeclaredHeaders(headers, reply, settings.model, reply.raw.statusCode)
+      if (error !== null) return error
+    }
+    writeStagedHeaders(headers, holder, reply, failed ? settings.keepOnError : true)
+    // Node writes the head and a string body in one write, in the body's encoding (UTF-8),
+    // which would re-encode obs-text in a header (nodejs/node#42579). A Buffer body does not.
+    if (headers[kObsText] && typeof payload === 'string') payload = Buffer.from(payload)
+  }
+  const applied = holder[kAppliedStatus]
+  if (applied !== 0 && reply.raw.statusCode === applied && noBodyStatuses.has(applied)) {
+    payload = dropBody(reply, payload)
+  }
+  if (settings.exposeDeclared) exposeNames(request, reply, holder, settings)
+  return payload
 }
 
 /**
@@ -52,28 +94,20 @@ export function applyStagedStatus (holder: TemporaryResponse, reply: FastifyRepl
   }
 }
 
-/** Marks the holder as failing, and undoes the staged status and what a merge wrote. */
-export function markFailed (holder: TemporaryResponse, reply: FastifyReply): void {
-  holder[kFailed] = true
-  if (holder[kAppliedStatus] !== 0 && reply.raw.statusCode === holder[kAppliedStatus]) {
-    reply.raw.statusCode = 200
+/** Checks the staged values of the final status's declared headers that will be sent. */
+function checkDeclaredHeaders (headers: TemporaryHeaders, reply: FastifyReply, model: ResponseModel, statusCode: number): Error | null {
+  const status = findStatusModel(model, statusCode)
+  if (status === undefined) return null
+  for (const { name, check } of status.headers) {
+    const value = stagedValue(headers, name)
+    // An explicit header of the same name wins, so the staged value never reaches the wire.
+    if (value !== undefined && !reply.hasHeader(name) && !check(value)) {
+      const error = new FST_TEMP_RESPONSE_INVALID_RESPONSE(statusCode)
+      Object.assign(error, { details: [{ path: `headers/${name}`, message: 'Staged value does not match the declared header schema' }] })
+      return error
+    }
   }
-  holder[kAppliedStatus] = 0
-  undoMerge(holder, reply)
-}
-
-/**
- * The value a staged header is written with, given what the reply has: token lists are
- * merged, anything else is written only where the reply has none (or Fastify's default
- * Content-Type). `undefined`: the reply's own value wins.
- */
-function mergedValue (name: string, value: string, current: unknown): unknown {
-  // Lower-cased: @fastify/compress, when its onSend runs later, looks for
-  // 'accept-encoding' case-sensitively before appending its own.
-  if (name === 'vary') return mergeTokenList(current, value.toLowerCase().split(','), true)
-  if (name === 'access-control-expose-headers') return mergeTokenList(current, value.split(','))
-  if (current === undefined || (name === 'content-type' && defaultContentTypes.has(current as string))) return value
-  return undefined
+  return null
 }
 
 /** Writes staged headers, then cookies, into the reply by the precedence rules. */
@@ -97,20 +131,18 @@ function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryRespons
   }
 }
 
-/** Checks the staged values of the final status's declared headers that will be sent. */
-function checkDeclaredHeaders (headers: TemporaryHeaders, reply: FastifyReply, model: ResponseModel, statusCode: number): Error | null {
-  const status = findStatusModel(model, statusCode)
-  if (status === undefined) return null
-  for (const { name, check } of status.headers) {
-    const value = stagedValue(headers, name)
-    // An explicit header of the same name wins, so the staged value never reaches the wire.
-    if (value !== undefined && !reply.hasHeader(name) && !check(value)) {
-      const error = new FST_TEMP_RESPONSE_INVALID_RESPONSE(statusCode)
-      Object.assign(error, { details: [{ path: `headers/${name}`, message: 'Staged value does not match the declared header schema' }] })
-      return error
-    }
-  }
-  return null
+/**
+ * The value a staged header is written with, given what the reply has: token lists are
+ * merged, anything else is written only where the reply has none (or Fastify's default
+ * Content-Type). `undefined`: the reply's own value wins.
+ */
+function mergedValue (name: string, value: string, current: unknown): unknown {
+  // Lower-cased: @fastify/compress, when its onSend runs later, looks for
+  // 'accept-encoding' case-sensitively before appending its own.
+  if (name === 'vary') return mergeTokenList(current, value.toLowerCase().split(','), true)
+  if (name === 'access-control-expose-headers') return mergeTokenList(current, value.split(','))
+  if (current === undefined || (name === 'content-type' && defaultContentTypes.has(current as string))) return value
+  return undefined
 }
 
 /** Discards a body that the staged status forbids, releasing a stream. */
@@ -161,41 +193,37 @@ export function exposeNames (request: FastifyRequest, reply: FastifyReply, holde
   else writeHeader(holder, reply, 'access-control-expose-headers', value, current)
 }
 
-/**
- * Merges the holder into the reply: status, headers, cookies, no-body statuses
- * and CORS exposure, by the rules in the README. Returns the payload to send on,
- * or an Error when a staged value breaks a declared header schema.
- */
-export function mergeTemporaryResponse (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-  holder: TemporaryResponse,
-  settings: RouteSettings,
-  fromResponse: boolean
-): unknown {
-  if (holder[kSealed] && !holder[kFailed]) return payload
-  sealTemporaryResponse(holder)
-  const failed = holder[kFailed]
-  // An error response merged again (its own onSend failed and the next error handler
-  // answers) starts from what the reply had: nothing is written twice.
-  if (failed) undoMerge(holder, reply)
-  if (!failed && !fromResponse) applyStagedStatus(holder, reply)
-  const headers = holder[kHeaders]
-  if (headers !== null) {
-    if (!failed && settings.model?.declaresHeaders === true) {
-      const error = checkDeclaredHeaders(headers, reply, settings.model, reply.raw.statusCode)
-      if (error !== null) return error
-    }
-    writeStagedHeaders(headers, holder, reply, failed ? settings.keepOnError : true)
-    // Node writes the head and a string body in one write, in the body's encoding (UTF-8),
-    // which would re-encode obs-text in a header (nodejs/node#42579). A Buffer body does not.
-    if (headers[kObsText] && typeof payload === 'string') payload = Buffer.from(payload)
+// Every header a merge writes is recorded as name, previous value (undefined: the reply had
+// none), so that an error overtaking the merge, or a second merge of the same holder, can take
+// it back. The list is created by the first write: a merge that writes nothing allocates nothing.
+
+/** Writes one header into the reply, first recording what the reply had under that name. */
+export function writeHeader (holder: TemporaryResponse, reply: FastifyReply, name: string, value: unknown, previous: unknown): void {
+  const undo = holder[kUndo] ?? (holder[kUndo] = [])
+  // Fastify appends Set-Cookie lines into the array it holds: keep a copy of the old lines.
+  undo.push(name, Array.isArray(previous) ? previous.slice() : previous)
+  reply.header(name, value)
+}
+
+/** Takes back every recorded write, newest first, leaving the reply as the merge found it. */
+export function undoMerge (holder: TemporaryResponse, reply: FastifyReply): void {
+  const undo = holder[kUndo]
+  if (undo === null) return
+  holder[kUndo] = null
+  for (let i = undo.length - 2; i >= 0; i -= 2) {
+    const name = undo[i] as string
+    const previous = undo[i + 1]
+    reply.removeHeader(name)
+    if (previous !== undefined) reply.header(name, previous)
   }
-  const applied = holder[kAppliedStatus]
-  if (applied !== 0 && reply.raw.statusCode === applied && noBodyStatuses.has(applied)) {
-    payload = dropBody(reply, payload)
+}
+
+/** Marks the holder as failing, and undoes the staged status and what a merge wrote. */
+export function markFailed (holder: TemporaryResponse, reply: FastifyReply): void {
+  holder[kFailed] = true
+  if (holder[kAppliedStatus] !== 0 && reply.raw.statusCode === holder[kAppliedStatus]) {
+    reply.raw.statusCode = 200
   }
-  if (settings.exposeDeclared) exposeNames(request, reply, holder, settings)
-  return payload
+  holder[kAppliedStatus] = 0
+  undoMerge(holder, reply)
 }
