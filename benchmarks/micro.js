@@ -17,7 +17,8 @@ const settings = {
   keepOnError: false,
   validateResponse: false,
   model: null,
-  declaredExposable: []
+  declaredExposable: [],
+  exposed: null
 }
 const request = { method: 'GET', headers: {} }
 

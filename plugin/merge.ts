@@ -21,6 +21,18 @@ export interface RouteSettings extends ResolvedRouteOptions {
   encoder: ResponseEncoder | null
   /** Declared header names that may be exposed, or an empty list. */
   declaredExposable: readonly string[]
+  /** The names the route's last successful response exposed, reused while requests stage the same. */
+  exposed: ExposedNames | null
+}
+
+/** What a response exposes, for the staged names it had. */
+export interface ExposedNames {
+  /** The staged names the list was made for, in order. */
+  readonly staged: readonly string[]
+  /** The names to expose: staged then declared, lower-case and distinct. */
+  readonly names: readonly string[]
+  /** `names` joined with `, `. */
+  readonly joined: string
 }
 
 /** The Content-Type values Fastify picks when the reply has none (lib/reply.js). */
@@ -171,26 +183,46 @@ export function exposeNames (request: FastifyRequest, reply: FastifyReply, holde
   if (!reply.hasHeader('access-control-allow-origin')) return
   // A preflight is @fastify/cors's business.
   if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) return
-  const staged = settings.exposeStaged ? holder?.[kHeaders] : undefined
-  let names = settings.declaredExposable
-  if (staged != null && staged[kNames].length !== 0) {
-    // The staged names that were sent (kept, on an error response), then the declared ones.
-    const keep = (holder as TemporaryResponse)[kFailed] ? settings.keepOnError : true
-    const list: string[] = []
-    for (const name of staged[kNames]) {
-      if (isKept(keep, name) && isExposable(name)) list.push(name)
-    }
-    for (const name of names) {
-      if (!list.includes(name)) list.push(name)
-    }
-    names = list
-  }
-  if (names.length === 0) return
+  const exposed = findExposedNames(holder, settings)
+  if (exposed.names.length === 0) return
   const current = reply.getHeader('access-control-expose-headers')
-  // Names are lower-case and distinct already: with nothing to merge into, join them.
-  const value = current === undefined ? names.join(', ') : mergeTokenList(current, names)
+  // Names are lower-case and distinct already: with nothing to merge into, they are joined once.
+  const value = current === undefined ? exposed.joined : mergeTokenList(current, exposed.names)
   if (holder === null) reply.header('access-control-expose-headers', value)
   else writeHeader(holder, reply, 'access-control-expose-headers', value, current)
+}
+
+const noNames: readonly string[] = []
+
+/**
+ * The staged names that were sent (kept, on an error response), then the declared ones. A route's
+ * requests mostly stage the same names, so the last list is kept on the route and reused while
+ * they do.
+ */
+function findExposedNames (holder: TemporaryResponse | null, settings: RouteSettings): ExposedNames {
+  const staged = (settings.exposeStaged ? holder?.[kHeaders]?.[kNames] : undefined) ?? noNames
+  const failed = holder?.[kFailed] === true
+  const last = settings.exposed
+  if (!failed && last !== null && isSameList(last.staged, staged)) return last
+  const keep = failed ? settings.keepOnError : true
+  const names: string[] = []
+  for (const name of staged) {
+    if (isKept(keep, name) && isExposable(name)) names.push(name)
+  }
+  for (const name of settings.declaredExposable) {
+    if (!names.includes(name)) names.push(name)
+  }
+  const exposed = { staged: staged.slice(), names, joined: names.join(', ') }
+  if (!failed) settings.exposed = exposed
+  return exposed
+}
+
+function isSameList (a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return false
+  }
+  return true
 }
 
 // Every header a merge writes is recorded as name, previous value (undefined: the reply had

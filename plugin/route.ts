@@ -47,7 +47,7 @@ export function resolveRouteSettings (routeOptions: RouteOptions, base: Resolved
     : resolveRouteOptions(config, base, `config.temporaryResponse of ${routeOptions.method} ${routeOptions.url}`)
   const response = routeOptions.schema?.response
   const declared = isObject(response) && options.exposeDeclared ? declaredHeaderNames(response).filter(isExposable) : []
-  return { ...options, model: null, encoder: null, declaredExposable: declared }
+  return { ...options, model: null, encoder: null, declaredExposable: declared, exposed: null }
 }
 
 /**

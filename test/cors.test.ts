@@ -29,6 +29,23 @@ test('staged and declared names are appended to @fastify/cors\'s exposedHeaders'
   t.same(list(res.headers['access-control-expose-headers']), ['X-Total', 'x-cat-dog', 'x-declared'])
 })
 
+test('each response exposes the names its own request staged, whatever the route\'s requests before it staged', async t => {
+  const app = await build(t, { cors: { origin } })
+  app.get('/:names', async request => {
+    const { names } = request.params as { names: string }
+    for (const name of names.split(',').filter(Boolean)) request.response.headers.set(name, '1')
+    return { ok: true }
+  })
+  const exposedFor = async (names: string) => (await app.inject({ url: `/${names}`, headers: { origin } })).headers['access-control-expose-headers']
+  t.equal(await exposedFor('x-a,x-b'), 'x-a, x-b')
+  t.equal(await exposedFor('x-a,x-b'), 'x-a, x-b', 'the same names again')
+  t.equal(await exposedFor('x-a,x-c'), 'x-a, x-c', 'one name differs')
+  t.equal(await exposedFor('x-a'), 'x-a', 'fewer names')
+  t.equal(await exposedFor('x-a,x-b,x-c'), 'x-a, x-b, x-c', 'more names')
+  t.equal(await exposedFor(''), undefined, 'none staged')
+  t.equal(await exposedFor('x-a'), 'x-a')
+})
+
 test('safelisted names, Set-Cookie and Access-Control-* are never exposed', async t => {
   const app = await buildWithCors(t)
   const exposed = list((await app.inject({ url: '/', headers: { origin } })).headers['access-control-expose-headers'])
