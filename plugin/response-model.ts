@@ -3,7 +3,7 @@ import type { TSchema } from 'typebox'
 import { FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA } from './errors.ts'
 import { resolveFormat } from './formats.ts'
 import type { SinclairFormats } from './formats.ts'
-import { normalizeForCheck, needsNormalizing } from './serialized-value.ts'
+import { normalizeForCheck } from './serialized-value.ts'
 import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
 import { compileToJSONProbe } from './to-json-probe.ts'
 
@@ -67,15 +67,11 @@ export function compileBody (schema: unknown, context: ModelContext, where: stri
   return function checkBody (data) {
     let value = data
     try {
-      const passed = validator.Check(data)
-      if (passed && (probe === null || data === null || typeof data !== 'object' || !probe(data))) return null
-      // What is checked is what will be serialized: toJSON() results, Dates as Fastify writes them.
-      if (needsNormalizing(data)) {
-        value = normalizeForCheck(data, root)
-        if (validator.Check(value)) return null
-      } else if (passed) {
-        return null
-      }
+      // Data that passes, and holds nothing the serializer replaces by its toJSON(), is sent as checked.
+      if (validator.Check(data) && (probe === null || data === null || typeof data !== 'object' || !probe(data))) return null
+      // Otherwise what is checked is what will be serialized: toJSON() results, Dates as Fastify writes them.
+      value = normalizeForCheck(data, root)
+      if (validator.Check(value)) return null
     } catch (error) {
       return [{ path: '', message: `the data cannot be serialized: ${(error as Error).message}` }]
     }
