@@ -4,7 +4,7 @@
 // turn), profiled, and killed; processes that differ from their siblings are flagged. Env:
 // BENCH_MODE, BENCH_PAIRS, BENCH_ROUNDS, BENCH_DURATION, BENCH_WARMUP_REQUESTS, BENCH_NODE,
 // BENCH_SCENARIOS, BENCH_VARIANTS, BENCH_TWIN, BENCH_PROFILE, BENCH_OUTLIER, BENCH_TICK_LIMIT,
-// BENCH_MIN_SHARE, BENCH_CONNECTIONS, BENCH_PIPELINING, BENCH_PIN, BENCH_PLUGIN.
+// BENCH_MIN_SHARE, BENCH_CONNECTIONS, BENCH_PIPELINING, BENCH_PIN, BENCH_PLUGIN, BENCH_PRIME.
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
