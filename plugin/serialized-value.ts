@@ -18,8 +18,8 @@ function isObject (value: unknown): value is object {
   return value !== null && typeof value === 'object'
 }
 
-// Primitives are tested inline, not by a call each: they are most of a response's values,
-// and this walk runs on every validated response.
+// The walk for what a compiled probe cannot follow (to-json-probe.ts). Primitives are tested
+// inline, not by a call each: they are most of a response's values.
 function hasToJSON (value: object): boolean {
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true
   if (Array.isArray(value)) {
