@@ -134,12 +134,12 @@ export async function buildApp (scenarioName, variantName) {
 function noop () {}
 
 // process.nextTick queues its ticks in ring buffers of 2048. The first time a server has more
-// ticks queued than that (it does under this load), nextTick deoptimizes on the code path that
-// adds a buffer, and some processes never get it optimized again: they spend 11-19% of their
-// CPU in nextTick for the rest of their life. Which ones is start-up luck on Node 20; on Node
-// 22 it was every plain-Fastify process and no process with the plugin, which made B look 10-22%
-// faster than A. So every variant queues more than 2048 ticks before it listens, and all of
-// them start from the optimized state. BENCH_PRIME=0 leaves it out, to see the effect.
+// than that queued at once (it does under this load), the optimized nextTick deoptimizes, and
+// some processes never get it optimized again: they spend 5-19% of their CPU in nextTick for the
+// rest of their life. Which ones is start-up luck on Node 20; on Node 22 and 24 it was every
+// plain-Fastify process and no process with the plugin, which made B look up to 22% faster than A.
+// So every variant queues more than 2048 ticks before it listens, and all of them start from the
+// same state (README.md, "What the slow state is"). BENCH_PRIME=0 leaves it out, to see the effect.
 export async function primeNextTick () {
   for (let round = 0; round < 3; round++) {
     for (let i = 0; i < 5000; i++) process.nextTick(noop)

@@ -44,14 +44,15 @@ async function measureAll (name, processes, servers, settings, length) {
   return Object.fromEntries(processes.map(({ id }, i) => [id, results[i]]))
 }
 
-// With the servers sharing CPU 0 and the core saturated, the scheduler splits it evenly and
-// req/s ratios are ratios of per-request costs. Under BENCH_MIN_SHARE (90%) busy, the load
-// generator was the bottleneck and would pull every ratio toward 1, or something else ran on
-// CPU 0 during the round.
+/** The share of one core that the servers of a round used together (V8's helper threads count too). */
 function coreShare (round) {
   return Object.values(round).reduce((sum, r) => sum + r.cpuShare, 0)
 }
 
+// With the servers sharing CPU 0 and the core saturated, the scheduler splits it evenly and
+// req/s ratios are ratios of per-request costs. Under BENCH_MIN_SHARE (90%) busy, the load
+// generator was the bottleneck and would pull every ratio toward 1, or something else ran on
+// CPU 0 during the round.
 function checkSaturated (name, round, { pin, minShare }) {
   const share = coreShare(round)
   if (pin && share < minShare) {
