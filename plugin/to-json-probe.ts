@@ -6,9 +6,9 @@ import { needsNormalizing } from './serialized-value.ts'
 // every value for one costs more than the check itself on a list of rows, yet the data's shape is
 // already known: a string property holds a string. So the walk is compiled from the schema and
 // visits only what can be an object: the declared properties of objects and the items of arrays.
-// Properties the schema does not declare are not written, so they are not visited either.
-// Any node it cannot follow this way (a union, a recursive $ref, additional properties) is walked whole,
-// as before.
+// Properties the schema does not declare are not written, so they are not visited either. Any
+// node it cannot follow this way (a union, a recursive $ref, additional properties, a tuple) is
+// walked whole, as before.
 
 /** Whether checked data holds a value that serialization replaces by its `toJSON()`. */
 export type ToJSONProbe = (value: object) => boolean
