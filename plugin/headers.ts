@@ -58,13 +58,25 @@ function isBlank (code: number): boolean {
   return code === 0x20 || code === 0x09
 }
 
-// Names are almost always constants: remember the ones that passed, up to a bound.
+/**
+ * The internalized copy of a string, as V8 keeps an object's property names. Fastify holds
+ * reply headers in an object, so every name written becomes a key, and V8 11 (Node 20) turns a
+ * string that becomes a key into a ThinString whose map says two-byte. Joins and concatenations
+ * that take it in then build two-byte strings: an exposure list of such names made Node 20's
+ * whole header block two-byte, which Node transcodes at every write (2.5% of the `cors`
+ * benchmark's throughput). A name that is a key already stays one-byte, in every Node.
+ */
+function internalize (name: string): string {
+  return Object.keys({ [name]: 0 })[0]
+}
+
+// Names are almost always constants: remember the ones that passed, up to a bound, internalized.
 const writableNames = new Map<string, string>()
 
 function normalizeWritableName (name: string): string {
   const cached = writableNames.get(name)
   if (cached !== undefined) return cached
-  const key = normalizeHeaderName(name)
+  const key = internalize(normalizeHeaderName(name))
   if (forbiddenHeaders.has(key)) {
     throw new FST_TEMP_RESPONSE_FORBIDDEN_HEADER(key)
   }
