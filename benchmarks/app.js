@@ -2,7 +2,8 @@
 // BENCH_VARIANT). It listens on 127.0.0.1, port 0, prints {"port":N} on stdout and serves until
 // it is killed, answering run.js's questions (CPU time, a CPU profile) on stdin.
 // Variants: A is the physical limit (strings written by hand), Ap (A′) the same work as Fastify
-// users write it, B the same work through request.response, Bv B with validateResponse: true.
+// users write it, B the same work through request.response, Bv B with validateResponse: true,
+// and, when asked for (BENCH_VARIANTS), Bh: A's own route with the plugin registered.
 // To add a scenario, add an entry to `scenarios` below: run.js picks it up.
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -53,7 +54,9 @@ export const scenarios = {
       A: { plugin: null, routes: addItemByHand },
       Ap: { cookie: true, plugin: null, routes: addItemAsUsersWriteIt },
       B: { plugin: { validateResponse: false }, routes: addItemStaged },
-      Bv: { plugin: { validateResponse: true }, routes: addItemStaged }
+      Bv: { plugin: { validateResponse: true }, routes: addItemStaged },
+      // The floor of the design: the plugin's two route hooks run, nothing is staged.
+      Bh: { plugin: { validateResponse: false }, routes: addItemByHand }
     }
   },
   cors: {
@@ -83,7 +86,10 @@ export const scenarios = {
 }
 
 /** Every variant name, in the order tables list them. */
-export const VARIANTS = ['A', 'Ap', 'B', 'Bv']
+export const VARIANTS = ['A', 'Ap', 'B', 'Bv', 'Bh']
+
+/** The variants a run measures unless BENCH_VARIANTS says otherwise. */
+export const DEFAULT_VARIANTS = ['A', 'Ap', 'B', 'Bv']
 
 export function getVariant (scenarioName, variantName) {
   const scenario = scenarios[scenarioName]

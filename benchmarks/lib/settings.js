@@ -1,7 +1,7 @@
 // run.js's settings, from the environment (the table in benchmarks/README.md).
 import { execFileSync } from 'node:child_process'
 import os from 'node:os'
-import { scenarios, VARIANTS } from '../app.js'
+import { DEFAULT_VARIANTS, scenarios, VARIANTS } from '../app.js'
 
 const MODES = ['concurrent', 'interleaved']
 
@@ -41,7 +41,7 @@ function readScenarios (argv, env) {
 }
 
 function readVariants (env) {
-  const variants = list(env.BENCH_VARIANTS ?? VARIANTS.join(','))
+  const variants = list(env.BENCH_VARIANTS ?? DEFAULT_VARIANTS.join(','))
   for (const v of variants) {
     if (!VARIANTS.includes(v)) throw new Error(`BENCH_VARIANTS: unknown variant '${v}', expected some of ${VARIANTS.join(', ')}`)
   }
