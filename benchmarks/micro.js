@@ -6,7 +6,7 @@
 // overtakes the merge does (onError's markFailed takes the merge back), the late-error path.
 // Env: MICRO_N (iterations per batch, 200000), MICRO_BATCHES (9).
 import { TemporaryResponse } from '../dist/index.js'
-import { markFailed, mergeTemporaryResponse } from '../dist/merge.js'
+import { markFailed, mergeTemporaryResponse } from '../dist/merge/merge.js'
 
 const N = Number(process.env.MICRO_N ?? 200_000)
 const BATCHES = Number(process.env.MICRO_BATCHES ?? 9)

@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import fp from 'fastify-plugin'
 import type { FastifyCorsOptions } from '@fastify/cors'
 import { FST_TEMP_RESPONSE_ALREADY_REGISTERED } from './errors.ts'
-import { markFailed } from './merge.ts'
+import { markFailed } from './merge/merge.ts'
 import type { FastifyTemporaryResponseOptions } from './options.ts'
 import { normalizeOptions } from './options.ts'
-import { getHolder, getTemporaryResponse } from './request-holder.ts'
-import { buildResponseModels, createFallbackOnSend, createOnRoute } from './route.ts'
-import type { PendingModel } from './route.ts'
-import { keepSharedCodecs } from './shared-schemas.ts'
+import { getHolder, getTemporaryResponse } from './holder/request-holder.ts'
+import { buildResponseModels, createFallbackOnSend, createOnRoute } from './hooks.ts'
+import type { PendingModel } from './hooks.ts'
+import { keepSharedCodecs } from './model/shared-schemas.ts'
 import { kRegistered, kTemporaryResponse } from './symbols.ts'
 
 function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply, _error: unknown, done: () => void): void {
@@ -89,5 +89,5 @@ export {
   FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER,
   FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA
 } from './errors.ts'
-export { TemporaryResponse } from './temporary-response.ts'
+export { TemporaryResponse } from './holder/temporary-response.ts'
 export type * from './types.ts'

@@ -1,10 +1,10 @@
 import type { TemporaryResponseRouteOptions } from './options.ts'
-import type { TemporaryResponse } from './temporary-response.ts'
+import type { TemporaryResponse } from './holder/temporary-response.ts'
 
-export type { CookieOptions, ClearCookieOptions } from './cookies.ts'
+export type { CookieOptions, ClearCookieOptions } from './holder/cookies.ts'
 export type { FastifyTemporaryResponseOptions, TemporaryResponseRouteOptions } from './options.ts'
-export type { TemporaryHeaders } from './headers.ts'
-export type { TemporaryResponse } from './temporary-response.ts'
+export type { TemporaryHeaders } from './holder/headers.ts'
+export type { TemporaryResponse } from './holder/temporary-response.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -5,8 +5,8 @@ import type { TypeBoxTypeProvider as TypeBoxTypeProvider5 } from 'tp5'
 import Fastify from 'fastify'
 import { describe, expect, test } from 'tstyche'
 import temporaryResponse from '../../plugin/index.ts'
-import type { TemporaryResponseTypeProvider } from '../../plugin/type-provider.ts'
-import type { TemporaryResponseTypeProvider as SinclairTypeProvider } from '../../plugin/type-provider-sinclair.ts'
+import type { TemporaryResponseTypeProvider } from '../../plugin/type-providers/typebox.ts'
+import type { TemporaryResponseTypeProvider as SinclairTypeProvider } from '../../plugin/type-providers/sinclair.ts'
 
 // Under the plugin's type providers a handler returns the decoded type of its response
 // schema (a Date for a date codec); request types stay as @fastify/type-provider-typebox gives them.

@@ -1,12 +1,12 @@
 import { test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { build } from './helpers/app.ts'
+import { build } from '../helpers/app.ts'
 
 // Merge rule 3: on an error response the staged status is ignored, and staged
 // headers and cookies are dropped except those kept by keepOnError.
 
-function stage (request: { response: import('../plugin/index.ts').TemporaryResponse }): void {
+function stage (request: { response: import('../../plugin/index.ts').TemporaryResponse }): void {
   request.response.statusCode = 418
   request.response.headers.set('X-Request-Id', 'r-1')
   request.response.headers.set('X-Cat-Dog', 'alone in the world')

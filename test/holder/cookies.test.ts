@@ -1,8 +1,8 @@
 import { serialize } from 'cookie'
 import { test } from 'tap'
-import { serializeClearCookie, serializeCookie } from '../plugin/cookies.ts'
-import type { CookieOptions } from '../plugin/cookies.ts'
-import { TemporaryResponse } from '../plugin/index.ts'
+import { serializeClearCookie, serializeCookie } from '../../plugin/holder/cookies.ts'
+import type { CookieOptions } from '../../plugin/holder/cookies.ts'
+import { TemporaryResponse } from '../../plugin/index.ts'
 
 const INVALID_NAME = 'FST_TEMP_RESPONSE_INVALID_COOKIE_NAME'
 const INVALID_VALUE = 'FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE'

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify'
 import { serializeClearCookie, serializeCookie } from './cookies.ts'
 import type { ClearCookieOptions, CookieOptions } from './cookies.ts'
-import { describe } from './describe.ts'
-import { FST_TEMP_RESPONSE_ALREADY_SENT, FST_TEMP_RESPONSE_INVALID_STATUS_CODE } from './errors.ts'
+import { describe } from '../describe.ts'
+import { FST_TEMP_RESPONSE_ALREADY_SENT, FST_TEMP_RESPONSE_INVALID_STATUS_CODE } from '../errors.ts'
 import { addCookie, TemporaryHeaders } from './headers.ts'
-import { kAppliedStatus, kFailed, kHeaders, kRequest, kSealed, kUndo } from './symbols.ts'
+import { kAppliedStatus, kFailed, kHeaders, kRequest, kSealed, kUndo } from '../symbols.ts'
 
 /**
  * The temporary response of one request, FastAPI's `response: Response` parameter:

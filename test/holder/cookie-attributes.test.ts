@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { serialize } from 'cookie'
 import fc from 'fast-check'
 import { test } from 'tap'
-import { buildCookieAttributes, findCookieAttributes } from '../plugin/cookie-attributes.ts'
-import { serializeClearCookie, serializeCookie } from '../plugin/cookies.ts'
+import { buildCookieAttributes, findCookieAttributes } from '../../plugin/holder/cookie-attributes.ts'
+import { serializeClearCookie, serializeCookie } from '../../plugin/holder/cookies.ts'
 
 // The attribute tails are prepared once per set of option values and reused. Whatever the
 // caller does to its options object between calls, a call must get what an uncached call

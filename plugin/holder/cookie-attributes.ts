@@ -1,6 +1,6 @@
 import { stringifySetCookie } from 'cookie'
-import { describe } from './describe.ts'
-import { FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION } from './errors.ts'
+import { describe } from '../describe.ts'
+import { FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION } from '../errors.ts'
 
 // The attributes of a Set-Cookie line (`; Path=/; HttpOnly; SameSite=Lax`) depend on the
 // options alone, so they are checked and serialized once per set of option values, and a

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import { kTemporaryResponse } from './symbols.ts'
+import { kTemporaryResponse } from '../symbols.ts'
 import { createTemporaryResponse, sealTemporaryResponse } from './temporary-response.ts'
 import type { TemporaryResponse } from './temporary-response.ts'
 

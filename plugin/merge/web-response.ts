@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify'
 import { mergeTokenList } from './expose-headers.ts'
-import type { TemporaryResponse } from './temporary-response.ts'
+import type { TemporaryResponse } from '../holder/temporary-response.ts'
 import { writeHeader } from './merge.ts'
 
 /** Whether a payload is a Web `Response`, tested as Fastify tests it (lib/reply.js). */

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { findCookieAttributes } from './cookie-attributes.ts'
 import type { CookieAttributes } from './cookie-attributes.ts'
-import { describe, toText } from './describe.ts'
+import { describe, toText } from '../describe.ts'
 import { tokenRE } from './headers.ts'
 import {
   FST_TEMP_RESPONSE_INVALID_COOKIE_NAME,
   FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION,
   FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE,
   FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER
-} from './errors.ts'
+} from '../errors.ts'
 
 /** Options of `request.response.setCookie()`; every field maps to a `Set-Cookie` attribute. */
 export interface CookieOptions {

@@ -2,11 +2,11 @@ import { test } from 'tap'
 import { Compile } from 'typebox/compile'
 import * as Format from 'typebox/format'
 import { Type } from '@sinclair/typebox'
-import { resolveFormat } from '../plugin/formats.ts'
-import { declaredHeaderNames, findBodyCheck } from '../plugin/response-model.ts'
-import type { StatusModel } from '../plugin/response-model.ts'
-import { bundleSchema, resolvePointer, UncheckableSchema } from '../plugin/schema-bundle.ts'
-import { needsNormalizing, normalizeForCheck } from '../plugin/serialized-value.ts'
+import { resolveFormat } from '../../plugin/model/formats.ts'
+import { declaredHeaderNames, findBodyCheck } from '../../plugin/model/response-model.ts'
+import type { StatusModel } from '../../plugin/model/response-model.ts'
+import { bundleSchema, resolvePointer, UncheckableSchema } from '../../plugin/model/schema-bundle.ts'
+import { needsNormalizing, normalizeForCheck } from '../../plugin/model/serialized-value.ts'
 
 // The pieces of the response model one by one: bundling, formats, and the values checked in
 // place of Dates and toJSON(). The HTTP behaviour is in response-model.test.ts and dialects.test.ts.

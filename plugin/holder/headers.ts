@@ -3,9 +3,9 @@ import {
   FST_TEMP_RESPONSE_FORBIDDEN_HEADER,
   FST_TEMP_RESPONSE_INVALID_HEADER_NAME,
   FST_TEMP_RESPONSE_INVALID_HEADER_VALUE
-} from './errors.ts'
-import { describe, toText } from './describe.ts'
-import { kCookies, kNames, kObsText, kSealed, kValues } from './symbols.ts'
+} from '../errors.ts'
+import { describe, toText } from '../describe.ts'
+import { kCookies, kNames, kObsText, kSealed, kValues } from '../symbols.ts'
 
 // RFC 9110 5.6.2: token = 1*tchar
 // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA

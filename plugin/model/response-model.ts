@@ -1,6 +1,6 @@
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
-import { FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA } from './errors.ts'
+import { FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA } from '../errors.ts'
 import { resolveFormat } from './formats.ts'
 import type { SinclairFormats } from './formats.ts'
 import { normalizeForCheck } from './serialized-value.ts'

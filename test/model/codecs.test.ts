@@ -4,8 +4,8 @@ import T from 'typebox'
 import { Value as V1 } from 'typebox/value'
 import { FormatRegistry, Type as S } from '@sinclair/typebox'
 import { Value as V0 } from '@sinclair/typebox/value'
-import plugin from '../plugin/index.ts'
-import { build } from './helpers/app.ts'
+import plugin from '../../plugin/index.ts'
+import { build } from '../helpers/app.ts'
 
 // The same cases for each TypeBox line: routes whose response schemas carry codecs get the
 // domain values from the handler and must send exactly what that line's Value.Encode gives.

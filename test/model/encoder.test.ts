@@ -1,11 +1,11 @@
 import { test } from 'tap'
 import T from 'typebox'
 import { Value } from 'typebox/value'
-import { containsCodec, EncodeFailure } from '../plugin/codecs.ts'
-import { buildResponseEncoder, encodeResponse } from '../plugin/response-encoder.ts'
-import { findSharedSchemas } from '../plugin/shared-schemas.ts'
-import type { ResponseEncoder } from '../plugin/response-encoder.ts'
-import { build } from './helpers/app.ts'
+import { containsCodec, EncodeFailure } from '../../plugin/model/codecs.ts'
+import { buildResponseEncoder, encodeResponse } from '../../plugin/model/response-encoder.ts'
+import { findSharedSchemas } from '../../plugin/model/shared-schemas.ts'
+import type { ResponseEncoder } from '../../plugin/model/response-encoder.ts'
+import { build } from '../helpers/app.ts'
 
 // The encoder's own rules, on schemas written as plain JSON Schema around typebox 1.x codecs:
 // where TypeBox's own markers are absent (a plain node), the encoder still descends.

@@ -4,7 +4,7 @@ import Fastify from 'fastify'
 import type { FastifyInstance } from 'fastify'
 import cookie, { sign, Signer } from '@fastify/cookie'
 import type { FastifyCookieOptions } from '@fastify/cookie'
-import plugin, { TemporaryResponse } from '../plugin/index.ts'
+import plugin, { TemporaryResponse } from '../../plugin/index.ts'
 
 // signed: true signs with @fastify/cookie's own signer, the one reply.setCookie(..., { signed: true })
 // uses, so the same line reaches the client and request.unsignCookie() verifies it.

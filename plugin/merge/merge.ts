@@ -3,16 +3,16 @@
 // header it writes is recorded, so that an error that overtakes it can take it all back.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { isExposable, mergeTokenList } from './expose-headers.ts'
-import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
-import { stagedValue } from './headers.ts'
-import type { TemporaryHeaders } from './headers.ts'
-import type { ResolvedRouteOptions } from './options.ts'
-import type { ResponseEncoder } from './response-encoder.ts'
-import type { ResponseModel } from './response-model.ts'
-import { findStatusModel } from './response-model.ts'
-import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kUndo, kValues } from './symbols.ts'
-import type { TemporaryResponse } from './temporary-response.ts'
-import { sealTemporaryResponse } from './temporary-response.ts'
+import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from '../errors.ts'
+import { stagedValue } from '../holder/headers.ts'
+import type { TemporaryHeaders } from '../holder/headers.ts'
+import type { ResolvedRouteOptions } from '../options.ts'
+import type { ResponseEncoder } from '../model/response-encoder.ts'
+import type { ResponseModel } from '../model/response-model.ts'
+import { findStatusModel } from '../model/response-model.ts'
+import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kUndo, kValues } from '../symbols.ts'
+import type { TemporaryResponse } from '../holder/temporary-response.ts'
+import { sealTemporaryResponse } from '../holder/temporary-response.ts'
 
 /** What the merge needs to know about a route, resolved once at registration. */
 export interface RouteSettings extends ResolvedRouteOptions {

@@ -1,7 +1,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http'
 import { test } from 'tap'
-import { TemporaryHeaders, normalizeHeaderName } from '../plugin/headers.ts'
-import { TemporaryResponse } from '../plugin/index.ts'
+import { TemporaryHeaders, normalizeHeaderName } from '../../plugin/holder/headers.ts'
+import { TemporaryResponse } from '../../plugin/index.ts'
 
 const INVALID_NAME = 'FST_TEMP_RESPONSE_INVALID_HEADER_NAME'
 const INVALID_VALUE = 'FST_TEMP_RESPONSE_INVALID_HEADER_VALUE'

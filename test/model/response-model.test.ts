@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import { FormatRegistry, Type } from '@sinclair/typebox'
-import { build } from './helpers/app.ts'
+import { build } from '../helpers/app.ts'
 
 const User = Type.Object({ id: Type.Integer(), name: Type.String() })
 

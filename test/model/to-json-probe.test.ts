@@ -1,10 +1,10 @@
 import { test } from 'tap'
 import Fastify from 'fastify'
 import { Type } from 'typebox'
-import plugin from '../plugin/index.ts'
-import { bundleSchema } from '../plugin/schema-bundle.ts'
-import { needsNormalizing } from '../plugin/serialized-value.ts'
-import { compileToJSONProbe } from '../plugin/to-json-probe.ts'
+import plugin from '../../plugin/index.ts'
+import { bundleSchema } from '../../plugin/model/schema-bundle.ts'
+import { needsNormalizing } from '../../plugin/model/serialized-value.ts'
+import { compileToJSONProbe } from '../../plugin/model/to-json-probe.ts'
 
 // The probe looks for toJSON() in checked data only where the schema lets an object be and
 // where the serializer writes it. The HTTP behaviour of toJSON() values is in

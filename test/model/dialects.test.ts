@@ -1,6 +1,6 @@
 import { test } from 'tap'
-import { build } from './helpers/app.ts'
-import { dialects } from './helpers/dialects.ts'
+import { build } from '../helpers/app.ts'
+import { dialects } from '../helpers/dialects.ts'
 
 // The response model's promise, case by case, in every way a Fastify user writes a response
 // schema: typebox 1.x, @sinclair/typebox 0.34, plain JSON Schema, a $ref to a shared schema

@@ -2,8 +2,8 @@ import { test } from 'tap'
 import { Readable } from 'node:stream'
 import { Type } from '@sinclair/typebox'
 import Fastify from 'fastify'
-import plugin from '../plugin/index.ts'
-import { build, list } from './helpers/app.ts'
+import plugin from '../../plugin/index.ts'
+import { build, list } from '../helpers/app.ts'
 
 // Merge rules 1 (status), 2 (headers), 5 (no body) and 6 (never broken),
 // for every payload kind of rule 4. Errors (rule 3) are in errors-merge.test.ts.
