@@ -2,8 +2,9 @@
 // BENCH_VARIANT). It listens on 127.0.0.1, port 0, prints {"port":N} on stdout and serves until
 // it is killed, answering run.js's questions (CPU time, a CPU profile) on stdin.
 // Variants: A is the physical limit (strings written by hand), Ap (A′) the same work as Fastify
-// users write it, B the same work through request.response, Bv B with validateResponse: true,
-// and, when asked for (BENCH_VARIANTS), Bh: A's own route with the plugin registered.
+// users write it, Ar A′ with @fastify/response-validation (Ajv) checking every response, B the
+// same work through request.response, Bv B with validateResponse: true, and, when asked for
+// (BENCH_VARIANTS), Bh: A's own route with the plugin registered.
 // To add a scenario, add an entry to `scenarios` below: run.js picks it up.
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -11,6 +12,7 @@ import { pathToFileURL } from 'node:url'
 import Fastify from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCors from '@fastify/cors'
+import fastifyResponseValidation from '@fastify/response-validation'
 import { answerControl } from './lib/control.js'
 import {
   addItemAsUsersWriteIt, addItemByHand, addItemStaged, addListAsUsersWriteIt, addListByHand,
@@ -30,7 +32,7 @@ const itemWithOrigin = { ...item, headers: { origin: CORS_OPTIONS.origin } }
 const products = { method: 'GET', path: '/products' }
 
 // Each variant: `cors` registers @fastify/cors with these options, `cookie` registers
-// @fastify/cookie, `plugin` registers the built plugin with these options (null: not
+// @fastify/cookie, `validation` registers @fastify/response-validation, `plugin` registers the built plugin with these options (null: not
 // registered), `routes` adds the routes. `request` is what the load generator sends, `expect`
 // the status every response must have, `target` the issue's bar for B against A. A scenario
 // without Ap has nothing users would write differently from A.
@@ -53,6 +55,7 @@ export const scenarios = {
     variants: {
       A: { plugin: null, routes: addItemByHand },
       Ap: { cookie: true, plugin: null, routes: addItemAsUsersWriteIt },
+      Ar: { cookie: true, validation: true, plugin: null, routes: addItemAsUsersWriteIt },
       B: { plugin: { validateResponse: false }, routes: addItemStaged },
       Bv: { plugin: { validateResponse: true }, routes: addItemStaged },
       // The floor of the design: the plugin's two route hooks run, nothing is staged.
@@ -79,6 +82,7 @@ export const scenarios = {
     variants: {
       A: { plugin: null, routes: addListByHand },
       Ap: { cookie: true, plugin: null, routes: addListAsUsersWriteIt },
+      Ar: { cookie: true, validation: true, plugin: null, routes: addListAsUsersWriteIt },
       B: { plugin: { validateResponse: false }, routes: addListStaged },
       Bv: { plugin: { validateResponse: true }, routes: addListStaged }
     }
@@ -86,10 +90,10 @@ export const scenarios = {
 }
 
 /** Every variant name, in the order tables list them. */
-export const VARIANTS = ['A', 'Ap', 'B', 'Bv', 'Bh']
+export const VARIANTS = ['A', 'Ap', 'Ar', 'B', 'Bv', 'Bh']
 
 /** The variants a run measures unless BENCH_VARIANTS says otherwise. */
-export const DEFAULT_VARIANTS = ['A', 'Ap', 'B', 'Bv']
+export const DEFAULT_VARIANTS = ['A', 'Ap', 'Ar', 'B', 'Bv']
 
 export function getVariant (scenarioName, variantName) {
   const scenario = scenarios[scenarioName]
@@ -128,6 +132,9 @@ export async function buildApp (scenarioName, variantName) {
   }
   if (variant.cookie) {
     await app.register(fastifyCookie)
+  }
+  if (variant.validation) {
+    await app.register(fastifyResponseValidation)
   }
   if (variant.plugin !== null) {
     await app.register(await loadPlugin(), variant.plugin)

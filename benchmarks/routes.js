@@ -3,7 +3,29 @@
 // - as Fastify users write it (A′): reply.header(), reply.code(), @fastify/cookie's setCookie();
 // - staged on request.response (B), through the plugin's public API only.
 // All three send the same bytes (same-work.js checks it), so a pair measures the same work.
-import { Type } from '@sinclair/typebox'
+import { Type as SinclairType } from '@sinclair/typebox'
+import TypeBox from 'typebox'
+
+// BENCH_DIALECT picks how the response schemas are written: `sinclair` (@sinclair/typebox 0.34,
+// the default), `typebox` (typebox 1.x) or `json` (plain JSON Schema). Every variant of a run
+// uses the same schemas.
+export const DIALECT = process.env.BENCH_DIALECT ?? 'sinclair'
+const dialects = {
+  sinclair: SinclairType,
+  typebox: TypeBox,
+  json: {
+    Object: (properties) => ({ type: 'object', properties, required: Object.keys(properties) }),
+    Array: (items) => ({ type: 'array', items }),
+    Integer: () => ({ type: 'integer' }),
+    Number: () => ({ type: 'number' }),
+    String: () => ({ type: 'string' }),
+    Boolean: () => ({ type: 'boolean' })
+  }
+}
+if (dialects[DIALECT] === undefined) {
+  throw new Error(`BENCH_DIALECT: unknown dialect '${DIALECT}', expected one of: ${Object.keys(dialects).join(', ')}`)
+}
+const Type = dialects[DIALECT]
 
 const COOKIE_VALUE = 'opaque-session-token-0123456789'
 // What the plugin writes for setCookie('session', COOKIE_VALUE, { httpOnly: true }).

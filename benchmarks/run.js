@@ -4,7 +4,8 @@
 // turn), profiled, and killed; processes that differ from their siblings are flagged. Env:
 // BENCH_MODE, BENCH_PAIRS, BENCH_ROUNDS, BENCH_DURATION, BENCH_WARMUP_REQUESTS, BENCH_NODE,
 // BENCH_SCENARIOS, BENCH_VARIANTS, BENCH_TWIN, BENCH_PROFILE, BENCH_OUTLIER, BENCH_TICK_LIMIT,
-// BENCH_MIN_SHARE, BENCH_CONNECTIONS, BENCH_PIPELINING, BENCH_PIN, BENCH_PLUGIN, BENCH_PRIME.
+// BENCH_MIN_SHARE, BENCH_CONNECTIONS, BENCH_PIPELINING, BENCH_PIN, BENCH_PLUGIN, BENCH_PRIME,
+// BENCH_DIALECT (routes.js).
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -94,6 +95,7 @@ async function main () {
   }
   const { connections: c, pipelining: p, duration: d, rounds, pairs, warmup, mode } = settings
   console.log(`Commit ${machine.commit}; ${machine.cpu}; load generator on Node ${process.version}; ${mode}; ` +
+    `response schemas in ${process.env.BENCH_DIALECT ?? 'sinclair'}; ` +
     `${pairs} fresh pairs, each ${warmup} warm-up requests per process + ${rounds} rounds of autocannon -c ${c} -p ${p} -d ${d}; ` +
     `servers pinned: ${settings.pin}\n`)
   for (const run of runs) {

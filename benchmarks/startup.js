@@ -1,6 +1,7 @@
-// What the response model costs at start-up: `fastify.ready()` for ROUTES routes with a response
-// schema (a 200 and a 404, one declared header), without the plugin, with it, and with it and
-// validateResponse: false. Each variant runs in a fresh process (STARTUP_RUNS of them,
+// What the response model costs at start-up: `fastify.ready()` time and the heap it keeps, for
+// ROUTES routes with two response schemas each (a 200 of 20 properties with formats and an
+// array of objects, one declared header, and a 404), without the plugin, with it, and with it
+// and validateResponse: false. Each variant runs in a fresh process (STARTUP_RUNS of them,
 // interleaved), and the median is reported: `npm run build && node benchmarks/startup.js`.
 // Env: STARTUP_ROUTES (1000), STARTUP_RUNS (5), STARTUP_DIALECT ('typebox' | 'sinclair' | 'json').
 import { execFileSync } from 'node:child_process'
@@ -11,24 +12,59 @@ const RUNS = Number(process.env.STARTUP_RUNS ?? 5)
 const DIALECT = process.env.STARTUP_DIALECT ?? 'typebox'
 const variants = ['plain', 'plugin', 'plugin-no-validation']
 
+function jsonDialect () {
+  const required = (properties) => ({ type: 'object', properties, required: Object.keys(properties) })
+  return {
+    Object: (properties, options) => ({ ...required(properties), ...options }),
+    Array: (items) => ({ type: 'array', items }),
+    Integer: () => ({ type: 'integer' }),
+    Number: () => ({ type: 'number' }),
+    String: (options) => ({ type: 'string', ...options }),
+    Boolean: () => ({ type: 'boolean' })
+  }
+}
+
+async function loadDialect () {
+  if (DIALECT === 'json') return jsonDialect()
+  if (DIALECT === 'sinclair') return (await import('@sinclair/typebox')).Type
+  return (await import('typebox')).default
+}
+
+/** A 200 of 20 properties: strings with formats, numbers, booleans, an array of objects. */
+function userSchema (T) {
+  const properties = {
+    id: T.Integer(),
+    email: T.String({ format: 'email' }),
+    createdAt: T.String({ format: 'date-time' }),
+    birthday: T.String({ format: 'date' }),
+    website: T.String({ format: 'uri' }),
+    active: T.Boolean(),
+    score: T.Number(),
+    addresses: T.Array(T.Object({ street: T.String(), city: T.String(), zip: T.String() }))
+  }
+  for (let i = Object.keys(properties).length; i < 20; i++) properties[`field${i}`] = T.String()
+  return T.Object(properties, { headers: { 'x-count': T.Integer() } })
+}
+
 async function measure (variant) {
   const { default: Fastify } = await import('fastify')
   const { default: plugin } = await import('../dist/index.js')
-  const T = DIALECT === 'sinclair' ? (await import('@sinclair/typebox')).Type : (await import('typebox')).default
+  const T = await loadDialect()
+  globalThis.gc()
+  const heapBefore = process.memoryUsage().heapUsed
   const app = Fastify()
   if (variant !== 'plain') await app.register(plugin, { validateResponse: variant === 'plugin' })
   for (let i = 0; i < ROUTES; i++) {
-    const user = DIALECT === 'json'
-      ? { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, email: { type: 'string', format: 'email' } }, required: ['id', 'name'], headers: { 'x-count': { type: 'integer' } } }
-      : T.Object({ id: T.Integer(), name: T.String(), email: T.Optional(T.String({ format: 'email' })) }, { headers: { 'x-count': T.Integer() } })
-    const notFound = DIALECT === 'json' ? { type: 'object', properties: { message: { type: 'string' } } } : T.Object({ message: T.String() })
-    app.get(`/users/${i}`, { schema: { response: { 200: user, 404: notFound } } }, async () => ({ id: i, name: 'n' }))
+    const response = { 200: userSchema(T), 404: T.Object({ message: T.String() }) }
+    app.get(`/users/${i}`, { schema: { response } }, async () => ({ id: i }))
   }
   const start = process.hrtime.bigint()
   await app.ready()
   const ms = Number(process.hrtime.bigint() - start) / 1e6
+  globalThis.gc()
+  const kbPerRoute = (process.memoryUsage().heapUsed - heapBefore) / 1024 / ROUTES
   await app.close()
-  return ms
+  return { ms, kbPerRoute }
 }
 
 function median (values) {
@@ -37,18 +73,22 @@ function median (values) {
 }
 
 if (process.argv[2] === 'child') {
-  console.log(await measure(process.argv[3]))
+  console.log(JSON.stringify(await measure(process.argv[3])))
 } else {
   const results = Object.fromEntries(variants.map(variant => [variant, []]))
   for (let run = 0; run < RUNS; run++) {
     for (const variant of variants) {
-      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), 'child', variant], { encoding: 'utf8' })
-      results[variant].push(Number(out.trim()))
+      const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), 'child', variant], { encoding: 'utf8' })
+      results[variant].push(JSON.parse(out))
     }
   }
-  console.log(`fastify.ready() for ${ROUTES} routes (${DIALECT} schemas), ${RUNS} fresh processes each, Node ${process.version}`)
+  console.log(`fastify.ready() for ${ROUTES} routes (${DIALECT} schemas: a 200 of 20 properties and a 404), ${RUNS} fresh processes each, Node ${process.version}`)
+  const plainMs = median(results.plain.map(r => r.ms))
+  const plainKb = median(results.plain.map(r => r.kbPerRoute))
   for (const variant of variants) {
-    const values = results[variant]
-    console.log(`${variant.padEnd(22)} median ${median(values).toFixed(1)} ms   (min ${Math.min(...values).toFixed(1)}, max ${Math.max(...values).toFixed(1)})`)
+    const ms = results[variant].map(r => r.ms)
+    const kb = results[variant].map(r => r.kbPerRoute)
+    const extra = variant === 'plain' ? '' : `   ${(median(ms) / plainMs).toFixed(2)}× plain's time, +${(median(kb) - plainKb).toFixed(1)} KB per route`
+    console.log(`${variant.padEnd(22)} ready() median ${median(ms).toFixed(1)} ms (${Math.min(...ms).toFixed(1)}–${Math.max(...ms).toFixed(1)}), heap ${median(kb).toFixed(1)} KB per route${extra}`)
   }
 }

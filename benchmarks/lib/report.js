@@ -1,7 +1,7 @@
 // Markdown tables for stdout (progress goes to stderr): per scenario, the comparisons and the
 // processes behind them; and, over all Node versions run, one summary table.
 
-const LABELS = { A: 'A', A2: 'A twin', Ap: 'A′', B: 'B', Bv: 'Bv', Bh: 'Bh' }
+const LABELS = { A: 'A', A2: 'A twin', Ap: 'A′', Ar: 'A′ + response-validation', B: 'B', Bv: 'Bv', Bh: 'Bh' }
 
 const row = (cells) => `| ${cells.join(' | ')} |`
 const head = (cells, align) => [row(cells), row(align)]
