@@ -87,7 +87,10 @@ async function runReadmeExample (t: Test, index: number): Promise<FastifyInstanc
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `example-${index}-${process.pid}.ts`)
   writeFileSync(file, source)
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  t.teardown(() => {
+    rmSync(file, { force: true })
+    if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true })
+  })
   const app = (await import(pathToFileURL(file).href)).default as FastifyInstance
   t.teardown(() => app.close())
   return app
