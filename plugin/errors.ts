@@ -1,7 +1,7 @@
 import createError from '@fastify/error'
 
 // Every error the package throws, in one place (fastify/fastify lib/errors.js).
-// Codes are public and stable: see the "Errors" table in the README.
+// Codes are public and stable: see the table in docs/errors.md.
 
 /** A header name that is not an RFC 9110 token. */
 export const FST_TEMP_RESPONSE_INVALID_HEADER_NAME = createError(

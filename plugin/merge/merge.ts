@@ -1,5 +1,5 @@
-// The merge: what a holder staged goes into the reply in onSend, in the order the README's
-// precedence table gives (status, headers, cookies, no-body statuses, CORS exposure), and every
+// The merge: what a holder staged goes into the reply in onSend, in the order of the precedence
+// table in docs/merge.md (status, headers, cookies, no-body statuses, CORS exposure), and every
 // header it writes is recorded, so that an error that overtakes it can take it all back.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { isExposable, mergeTokenList } from './expose-headers.ts'
@@ -54,7 +54,7 @@ function isKept (keep: Keep, name: string): boolean {
 
 /**
  * Merges the holder into the reply: status, headers, cookies, no-body statuses
- * and CORS exposure, by the rules in the README. Returns the payload to send on,
+ * and CORS exposure, by the rules in docs/merge.md. Returns the payload to send on,
  * or an Error when a staged value breaks a declared header schema.
  */
 export function mergeTemporaryResponse (

@@ -6,7 +6,7 @@ import plugin from '../../plugin/index.ts'
 import { build, list } from '../helpers/app.ts'
 
 // Merge rules 1 (status), 2 (headers), 5 (no body) and 6 (never broken),
-// for every payload kind of rule 4. Errors (rule 3) are in errors-merge.test.ts.
+// for every payload kind of rule 4. Errors (rule 3) are in on-error.test.ts.
 
 const payloads: Record<string, () => unknown> = {
   object: () => ({ hello: 'world' }),
