@@ -219,6 +219,43 @@ test('registering again in a child context is refused', async (t) => {
   await t.rejects(async () => app.ready(), { code: ALREADY_REGISTERED })
 })
 
+test('registering at the root after a child scope is refused', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  app.register(async function child (instance) {
+    await instance.register(plugin)
+  })
+  app.register(plugin)
+  await t.rejects(async () => app.ready(), { code: ALREADY_REGISTERED })
+})
+
+test('registering in two sibling scopes is refused', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  app.register(async function first (instance) {
+    await instance.register(plugin)
+  })
+  app.register(async function second (instance) {
+    await instance.register(plugin)
+  })
+  await t.rejects(async () => app.ready(), { code: ALREADY_REGISTERED })
+})
+
+test('one registration per application: two applications register once each', async (t) => {
+  for (let i = 0; i < 2; i++) {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    app.register(async function child (instance) {
+      await instance.register(plugin)
+      instance.get('/', async (request) => {
+        request.response.headers.set('x-a', String(i))
+        return 'ok'
+      })
+    })
+    t.equal((await app.inject('/')).headers['x-a'], String(i))
+  }
+})
+
 const unknownPluginOptions: Array<[string, object]> = [
   ['validateResponses', { validateResponses: false }],
   ['keepOnErrors', { keepOnErrors: true }],
