@@ -8,6 +8,7 @@ import { normalizeOptions } from './options.ts'
 import { getHolder, getTemporaryResponse } from './holder/request-holder.ts'
 import { buildResponseModels, createFallbackOnSend, createOnRoute } from './hooks.ts'
 import type { PendingModel } from './hooks.ts'
+import { wrapSseDecorator } from './merge/event-stream.ts'
 import { keepSharedCodecs } from './model/shared-schemas.ts'
 import { kTemporaryResponse } from './symbols.ts'
 
@@ -56,7 +57,7 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
     fastify.log.warn(`fastify-temporary-response: shared schemas added before the plugin was registered (${earlySchemas.join(', ')}) are known only as Fastify's copies, which drop TypeBox codecs. Register the plugin before addSchema() if they hold any`)
   }
   const pending: PendingModel[] = []
-  fastify.addHook('onRoute', createOnRoute(route, pending))
+  fastify.addHook('onRoute', createOnRoute(route, pending, wrapSseDecorator(fastify)))
   // Checkers are built at ready(), after Fastify built its serializers: every shared schema is known.
   fastify.addHook('onReady', async function buildTemporaryResponseModels () {
     await buildResponseModels(pending)
