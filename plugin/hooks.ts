@@ -23,6 +23,8 @@ import { EncodeFailure } from './model/codecs.ts'
 import { getHolder, markAnswered } from './holder/request-holder.ts'
 import { kAppliedStatus, kFailed, kRouteHooked } from './symbols.ts'
 import { isWebResponse, unpackWebResponse } from './merge/web-response.ts'
+import { wireEventStream } from './merge/event-stream.ts'
+import type { EventStreams } from './merge/event-stream.ts'
 
 type Hook = (...args: any[]) => unknown
 
@@ -163,7 +165,7 @@ function toArray (hooks: Hook | Hook[] | undefined): Hook[] {
  * all application-level ones, so what @fastify/cors or any other hook wrote is
  * in the reply by the time the merge reads it.
  */
-export function createOnRoute (base: ResolvedRouteOptions, pending: PendingModel[]): (this: FastifyInstance, routeOptions: RouteOptions) => void {
+export function createOnRoute (base: ResolvedRouteOptions, pending: PendingModel[], streams: EventStreams): (this: FastifyInstance, routeOptions: RouteOptions) => void {
   return function onRouteTemporaryResponse (routeOptions) {
     const settings = resolveRouteSettings(routeOptions, base)
     const onSend = toArray(routeOptions.onSend as Hook | Hook[] | undefined)
@@ -174,6 +176,7 @@ export function createOnRoute (base: ResolvedRouteOptions, pending: PendingModel
     routeOptions.onSend = [...onSend, createOnSend(settings)] as RouteOptions['onSend']
     // Fastify copies config into the route context: the fallback hook reads this mark there.
     routeOptions.config = { ...routeOptions.config, [kRouteHooked]: true } as RouteOptions['config']
+    wireEventStream(routeOptions, settings, streams)
     const response = routeOptions.schema?.response
     if (isObject(response)) {
       pending.push({ settings, response, instance: this, route: `${routeOptions.method} ${routeOptions.url}` })

@@ -8,14 +8,18 @@ import { normalizeOptions } from './options.ts'
 import { getHolder, getTemporaryResponse } from './holder/request-holder.ts'
 import { buildResponseModels, createFallbackOnSend, createOnRoute } from './hooks.ts'
 import type { PendingModel } from './hooks.ts'
+import { wrapSseDecorator } from './merge/event-stream.ts'
 import { keepSharedCodecs } from './model/shared-schemas.ts'
-import { kRegistered, kTemporaryResponse } from './symbols.ts'
+import { kTemporaryResponse } from './symbols.ts'
 
 function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply, _error: unknown, done: () => void): void {
   const holder = getHolder(request)
   if (holder !== null) markFailed(holder, reply)
   done()
 }
+
+/** The servers of the applications the plugin is registered in, once each. */
+const registeredServers = new WeakSet<object>()
 
 async function registerCors (fastify: FastifyInstance, options: FastifyCorsOptions): Promise<void> {
   // Loaded only when asked for.
@@ -36,11 +40,13 @@ async function registerCors (fastify: FastifyInstance, options: FastifyCorsOptio
  * })
  */
 const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async function fastifyTemporaryResponse (fastify, options) {
-  if (fastify.hasDecorator(kRegistered)) {
+  const { cors, route } = normalizeOptions(options)
+  // Every instance of an application shares its server, which decorators do not reach: a
+  // registration in a child scope, then at the root, is seen too, in whichever order.
+  if (registeredServers.has(fastify.server)) {
     throw new FST_TEMP_RESPONSE_ALREADY_REGISTERED()
   }
-  const { cors, route } = normalizeOptions(options)
-  fastify.decorate(kRegistered, true)
+  registeredServers.add(fastify.server)
   fastify.decorateRequest(kTemporaryResponse, null)
   fastify.decorateRequest('response', { getter: getTemporaryResponse })
   // Schemas added from now on keep their codecs for the routes that $ref them. Those added
@@ -51,7 +57,7 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
     fastify.log.warn(`fastify-temporary-response: shared schemas added before the plugin was registered (${earlySchemas.join(', ')}) are known only as Fastify's copies, which drop TypeBox codecs. Register the plugin before addSchema() if they hold any`)
   }
   const pending: PendingModel[] = []
-  fastify.addHook('onRoute', createOnRoute(route, pending))
+  fastify.addHook('onRoute', createOnRoute(route, pending, wrapSseDecorator(fastify)))
   // Checkers are built at ready(), after Fastify built its serializers: every shared schema is known.
   fastify.addHook('onReady', async function buildTemporaryResponseModels () {
     await buildResponseModels(pending)

@@ -53,6 +53,8 @@ export interface ResolvedRouteOptions {
 
 const exposeValues = ['staged', 'declared', false]
 const routeOptionNames = new Set(['exposeHeaders', 'keepOnError', 'validateResponse'])
+// Fastify hands its own register options (fastify.register(plugin, { prefix })) to every plugin.
+const pluginOptionNames = new Set([...routeOptionNames, 'cors', 'prefix', 'logLevel', 'logSerializers'])
 
 function invalid (name: string, expected: string, value: unknown): never {
   throw new FST_TEMP_RESPONSE_INVALID_OPTION(name, expected, describe(value))
@@ -70,11 +72,13 @@ export function resolveRouteOptions (
   if (options === null || typeof options !== 'object') {
     invalid(where, 'an object', options)
   }
-  if (where !== 'options') {
-    // A misspelled route option would be ignored silently, and cors is registered once, for all.
-    for (const key of Object.keys(options)) {
-      if (!routeOptionNames.has(key)) invalid(where, 'an object of exposeHeaders, keepOnError and validateResponse', key)
-    }
+  // A misspelled option would be ignored silently (a `validateResponses: false` leaving validation
+  // on), and cors is registered once, for all routes.
+  const [names, expected] = where === 'options'
+    ? [pluginOptionNames, 'an object of cors, exposeHeaders, keepOnError and validateResponse']
+    : [routeOptionNames, 'an object of exposeHeaders, keepOnError and validateResponse']
+  for (const key of Object.keys(options)) {
+    if (!names.has(key)) invalid(where, expected, key)
   }
   const { exposeHeaders, keepOnError, validateResponse } = options
   const resolved = { ...base }

@@ -19,8 +19,6 @@ export const kNames = Symbol('fastify-temporary-response.names')
 export const kValues = Symbol('fastify-temporary-response.values')
 /** Headers: the staged `Set-Cookie` lines, in order. */
 export const kCookies = Symbol('fastify-temporary-response.cookies')
-/** Registration marker on the Fastify instance. */
-export const kRegistered = Symbol('fastify-temporary-response.registered')
 /** Headers: a staged value has a byte above 0x7F. */
 export const kObsText = Symbol('fastify-temporary-response.obs-text')
 /** Route config: set by onRoute on routes that got the plugin's route-level hooks. */

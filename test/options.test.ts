@@ -219,6 +219,73 @@ test('registering again in a child context is refused', async (t) => {
   await t.rejects(async () => app.ready(), { code: ALREADY_REGISTERED })
 })
 
+test('registering at the root after a child scope is refused', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  app.register(async function child (instance) {
+    await instance.register(plugin)
+  })
+  app.register(plugin)
+  await t.rejects(async () => app.ready(), { code: ALREADY_REGISTERED })
+})
+
+test('registering in two sibling scopes is refused', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  app.register(async function first (instance) {
+    await instance.register(plugin)
+  })
+  app.register(async function second (instance) {
+    await instance.register(plugin)
+  })
+  await t.rejects(async () => app.ready(), { code: ALREADY_REGISTERED })
+})
+
+test('one registration per application: two applications register once each', async (t) => {
+  for (let i = 0; i < 2; i++) {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    app.register(async function child (instance) {
+      await instance.register(plugin)
+      instance.get('/', async (request) => {
+        request.response.headers.set('x-a', String(i))
+        return 'ok'
+      })
+    })
+    t.equal((await app.inject('/')).headers['x-a'], String(i))
+  }
+})
+
+const unknownPluginOptions: Array<[string, object]> = [
+  ['validateResponses', { validateResponses: false }],
+  ['keepOnErrors', { keepOnErrors: true }],
+  ['expose', { expose: 'staged' }],
+  ['exposeheaders', { exposeheaders: false }],
+  ['__proto__', JSON.parse('{"__proto__": {}}')]
+]
+
+for (const [key, options] of unknownPluginOptions) {
+  test(`register rejects the unknown option ${key}, listing the valid ones`, async (t) => {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    await t.rejects(async () => app.register(plugin, bad(options)), {
+      code: INVALID_OPTION,
+      message: `Option options must be an object of cors, exposeHeaders, keepOnError and validateResponse, instead got ${JSON.stringify(key)}`
+    })
+  })
+}
+
+test('Fastify\'s own register options are not the plugin\'s to refuse', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(plugin, bad({ prefix: '/p', logLevel: 'warn', logSerializers: {} }))
+  app.get('/', async (request) => {
+    request.response.headers.set('x-a', '1')
+    return 'ok'
+  })
+  t.equal((await app.inject('/')).headers['x-a'], '1')
+})
+
 test('route config rejects cors and unknown keys at registration', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())

@@ -17,8 +17,9 @@ export interface SinclairFormats {
 }
 
 function fromAjv (name: string): Check | undefined {
+  // Own properties only: 'constructor', 'toString' or '__proto__' are Object.prototype's, not formats.
+  if (!Object.hasOwn(fullFormats, name)) return undefined
   const format = (fullFormats as Record<string, unknown>)[name]
-  if (format === undefined) return undefined
   // ajv-formats defines a format as a RegExp, a function, { validate } or `true` (any string).
   const test = typeof format === 'object' && !(format instanceof RegExp) ? (format as { validate: unknown }).validate : format
   if (test instanceof RegExp) return value => test.test(value)
