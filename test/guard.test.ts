@@ -288,3 +288,16 @@ test('over real HTTP: a returned secret string is the coded 500, pre-serialized 
   t.equal(json.headers.get('content-type'), 'application/json; charset=utf-8')
   t.equal(await json.text(), '{"id":1}')
 })
+
+test('a returned Web Response keeps its own status, even one without a schema, and its headers are not the model\'s', async t => {
+  const app = await build(t)
+  const schema = { response: { 200: Type.Object({ id: Type.Integer() }, { headers: { 'x-n': Type.Integer() } }) } }
+  app.get('/', { schema }, async request => {
+    request.response.headers.set('X-N', 'abc')
+    return new Response('gone', { status: 410 })
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 410)
+  t.equal(res.body, 'gone')
+  t.equal(res.headers['x-n'], 'abc', 'x-n is declared for 200 only')
+})
