@@ -1,7 +1,8 @@
 import type {
-  FastifyBaseLogger,
+  DoneFuncWithErrOrRes,
   FastifyInstance,
   FastifyReply,
+  FastifyRequest,
   onSendHookHandler,
   preSerializationHookHandler,
   RouteOptions
@@ -22,6 +23,7 @@ import type { ResponseEncoder } from './model/response-encoder.ts'
 import { EncodeFailure } from './model/codecs.ts'
 import { getHolder, markAnswered } from './holder/request-holder.ts'
 import { kAppliedStatus, kFailed, kRouteHooked } from './symbols.ts'
+import { guardPayload, markSerialized } from './guard.ts'
 import { isWebResponse, unpackWebResponse } from './merge/web-response.ts'
 import { wireEventStream } from './merge/event-stream.ts'
 import type { EventStreams } from './merge/event-stream.ts'
@@ -81,6 +83,11 @@ export function createOnSend (settings: RouteSettings): onSendHookHandler {
   const hasDeclaredNames = settings.declaredExposable.length !== 0
   return function onSendMergeTemporaryResponse (request, reply, payload, done) {
     const holder = getHolder(request)
+    // No unchecked path: a body the route's serializer did not write is checked before the merge.
+    if (settings.model !== null) {
+      payload = guardPayload(request, reply, payload, holder, settings.model)
+      if (payload instanceof Error) return done(payload)
+    }
     if (holder === null) {
       markAnswered(request)
       if (!hasDeclaredNames) {
@@ -96,7 +103,7 @@ export function createOnSend (settings: RouteSettings): onSendHookHandler {
     // reply.callNotFound() answers through the route's own onSend: a 404 is an error response.
     if (request.is404) holder[kFailed] = true
     const fromResponse = isWebResponse(payload)
-    const body = fromResponse ? unpackWebResponse(reply, payload, holder) : payload
+    const body = fromResponse ? unpackWebResponse(reply, payload as Response, holder) : payload
     const merged = mergeTemporaryResponse(request, reply, body, holder, settings, fromResponse)
     if (merged instanceof Error) done(merged)
     else done(null, merged)
@@ -105,11 +112,17 @@ export function createOnSend (settings: RouteSettings): onSendHookHandler {
 
 /**
  * For Fastify's automatic HEAD route: its own onSend cannot take a Web Response
- * (Buffer.byteLength throws on it), so unpack one, and merge, before it runs.
+ * (Buffer.byteLength throws on it), so unpack one, and merge, before it runs; and
+ * it empties the body, so check that first.
  */
 function createHeadOnSend (settings: RouteSettings): onSendHookHandler {
   const merge = createOnSend(settings)
   return function onSendHeadTemporaryResponse (request, reply, payload, done) {
+    // Checked here, before Fastify's own HEAD hook empties the body.
+    if (settings.model !== null) {
+      payload = guardPayload(request, reply, payload, getHolder(request), settings.model)
+      if (payload instanceof Error) return done(payload)
+    }
     if (!isWebResponse(payload)) {
       done(null, payload)
     } else if (getHolder(request) === null) {
@@ -128,6 +141,8 @@ export function createPreSerialization (settings: RouteSettings): preSerializati
     const holder = getHolder(request)
     if (holder !== null && !holder[kFailed]) applyStagedStatus(holder, reply)
     const model = settings.model
+    const unserved = markSerialized(request, reply.raw.statusCode, model, holder)
+    if (unserved !== null) return done(unserved)
     // Validation off and no codecs: the status was all there was to do.
     if (model === null && settings.encoder === null) {
       done(null, payload)
@@ -186,43 +201,25 @@ export function createOnRoute (base: ResolvedRouteOptions, pending: PendingModel
   }
 }
 
-interface RouteConfig { [kRouteHooked]?: true, temporaryResponse?: TemporaryResponseRouteOptions, method: string, url: string }
+/** Serves a request of a route added before the plugin loaded; `false` when the request's route is not one. */
+export type EarlyOnSend = (instance: FastifyInstance, request: FastifyRequest, reply: FastifyReply, payload: unknown, done: DoneFuncWithErrOrRes) => boolean
 
 /**
  * The application-level onSend hook. Routes get their merge from onRoute; this
- * one merges for the requests no route-level hook serves: the 404 handler, and
- * routes added before the plugin loaded (`app.register(plugin); app.get(...)`
- * without `await`), which it serves without the response model and warns about.
- * It reads the route config only if routes existed when the plugin loaded, and
- * then only for requests that touched `request.response`.
+ * one merges for the requests no route-level hook serves: the 404 handler, where
+ * only keepOnError can keep anything, and routes added before the plugin loaded
+ * (`app.register(plugin); app.get(...)` without `await`), served by `early`.
  */
-export function createFallbackOnSend (base: ResolvedRouteOptions, log: FastifyBaseLogger, hasEarlyRoutes: boolean): onSendHookHandler {
+export function createFallbackOnSend (base: ResolvedRouteOptions, early: EarlyOnSend | null): onSendHookHandler {
   const notFound = createOnSend(resolveRouteSettings({ method: 'GET', url: '*' } as RouteOptions, base))
-  const early = new WeakMap<object, onSendHookHandler>()
   return function onSendFallbackTemporaryResponse (request, reply, payload, done) {
+    if (early !== null && early(this, request, reply, payload, done)) return
     const holder = getHolder(request)
-    if (holder === null) {
+    if (holder === null || !request.is404) {
       done(null, payload)
       return
     }
-    if (request.is404) {
-      holder[kFailed] = true
-      notFound.call(this, request, reply, payload, done)
-      return
-    }
-    // request.routeOptions builds an object per call: read it only if some route can lack the hooks.
-    const routeOptions = hasEarlyRoutes ? request.routeOptions : undefined
-    const config = routeOptions?.config as RouteConfig | undefined
-    if (config === undefined || config[kRouteHooked] === true) {
-      done(null, payload)
-      return
-    }
-    let merge = early.get(config)
-    if (merge === undefined) {
-      log.warn(`fastify-temporary-response: ${config.method} ${config.url} was added before the plugin loaded, so a staged status does not select its response schema and its response is not validated. Await the registration, or add routes in a plugin registered after it`)
-      merge = createOnSend(resolveRouteSettings({ ...routeOptions, method: config.method, url: config.url, config } as unknown as RouteOptions, base))
-      early.set(config, merge)
-    }
-    merge.call(this, request, reply, payload, done)
+    holder[kFailed] = true
+    notFound.call(this, request, reply, payload, done)
   }
 }

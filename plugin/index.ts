@@ -3,16 +3,19 @@ import fp from 'fastify-plugin'
 import type { FastifyCorsOptions } from '@fastify/cors'
 import { FST_TEMP_RESPONSE_ALREADY_REGISTERED } from './errors.ts'
 import { markFailed } from './merge/merge.ts'
+import { markErrored } from './guard.ts'
 import type { FastifyTemporaryResponseOptions } from './options.ts'
 import { normalizeOptions } from './options.ts'
 import { getHolder, getTemporaryResponse } from './holder/request-holder.ts'
 import { buildResponseModels, createFallbackOnSend, createOnRoute } from './hooks.ts'
 import type { PendingModel } from './hooks.ts'
+import { createEarlyRoutes } from './early-routes.ts'
 import { wrapSseDecorator } from './merge/event-stream.ts'
 import { keepSharedCodecs } from './model/shared-schemas.ts'
-import { kTemporaryResponse } from './symbols.ts'
+import { kSerializedStatus, kTemporaryResponse } from './symbols.ts'
 
 function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply, _error: unknown, done: () => void): void {
+  markErrored(request)
   const holder = getHolder(request)
   if (holder !== null) markFailed(holder, reply)
   done()
@@ -48,6 +51,7 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
   }
   registeredServers.add(fastify.server)
   fastify.decorateRequest(kTemporaryResponse, null)
+  fastify.decorateRequest(kSerializedStatus, 0)
   fastify.decorateRequest('response', { getter: getTemporaryResponse })
   // Schemas added from now on keep their codecs for the routes that $ref them. Those added
   // before are known only as Fastify's copies, which may have lost one: say so, once.
@@ -66,9 +70,10 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
   // The fallback onSend serves what no route-level hook does: 404s, where only keepOnError can
   // keep anything, and routes already in the router, added before this onRoute hook existed.
   // Without either, it is not added, and costs nothing.
-  const hasEarlyRoutes = fastify.printRoutes() !== '(empty tree)'
-  if (hasEarlyRoutes || route.keepOnError !== false) {
-    fastify.addHook('onSend', createFallbackOnSend(route, fastify.log, hasEarlyRoutes))
+  const early = fastify.printRoutes() === '(empty tree)' ? null : createEarlyRoutes(route, fastify.log)
+  if (early !== null) fastify.addHook('preSerialization', early.preSerialization)
+  if (early !== null || route.keepOnError !== false) {
+    fastify.addHook('onSend', createFallbackOnSend(route, early === null ? null : early.onSend))
   }
   if (cors !== false) await registerCors(fastify, cors)
 }

@@ -18,8 +18,10 @@ interface SharedOptions {
    */
   keepOnError?: boolean | string[]
   /**
-   * Validate returned data, and staged values of declared headers, against the
-   * response schema of the final status. A mismatch becomes a 500 error response.
+   * Validate returned data (strings, pre-serialized JSON and Buffers included), and
+   * staged values of declared headers, against the response schema of the final
+   * status. A mismatch, or a final status without a schema, becomes a 500 error
+   * response. Streams, a returned Web `Response` and `reply.hijack()` bypass it.
    * @default true
    */
   validateResponse?: boolean

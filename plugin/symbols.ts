@@ -25,3 +25,7 @@ export const kObsText = Symbol('fastify-temporary-response.obs-text')
 export const kRouteHooked = Symbol('fastify-temporary-response.route-hooked')
 /** Holder: the request it belongs to, for `@fastify/cookie`'s signer; `null` for a holder made by hand. */
 export const kRequest = Symbol('fastify-temporary-response.request')
+/** Request: the status its body was serialized for (set in preSerialization), or 0 when nothing was serialized. */
+export const kSerializedStatus = Symbol('fastify-temporary-response.serialized-status')
+/** Request: set to `true` by onError, only on requests that fail; an error response is not the model's. */
+export const kErrored = Symbol('fastify-temporary-response.errored')

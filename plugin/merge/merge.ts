@@ -78,7 +78,7 @@ export function mergeTemporaryResponse (
       const error = checkDeclaredHeaders(headers, reply, settings.model, reply.raw.statusCode)
       if (error !== null) return error
     }
-    writeStagedHeaders(headers, holder, reply, failed ? settings.keepOnError : true)
+    writeStagedHeaders(headers, holder, reply, failed ? settings.keepOnError : true, failed ? settings.model : null)
     // Node writes the head and a string body in one write, in the body's encoding (UTF-8),
     // which would re-encode obs-text in a header (nodejs/node#42579). A Buffer body does not.
     if (headers[kObsText] && typeof payload === 'string') payload = Buffer.from(payload)
@@ -122,13 +122,26 @@ function checkDeclaredHeaders (headers: TemporaryHeaders, reply: FastifyReply, m
   return null
 }
 
-/** Writes staged headers, then cookies, into the reply by the precedence rules. */
-function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryResponse, reply: FastifyReply, keep: Keep): void {
+/** Whether a staged value fails a declaration of its name in any status: such a value is never kept on an error response. */
+function failsDeclaration (model: ResponseModel, name: string, value: string): boolean {
+  for (const status of model.statuses.values()) {
+    for (const header of status.headers) {
+      if (header.name === name && !header.check(value)) return true
+    }
+  }
+  return false
+}
+
+/**
+ * Writes staged headers, then cookies, into the reply by the precedence rules. On an error
+ * response (`model` given), a kept value that a declared header schema refuses stays behind.
+ */
+function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryResponse, reply: FastifyReply, keep: Keep, model: ResponseModel | null): void {
   const names = headers[kNames]
   const values = headers[kValues]
   for (let i = 0; i < names.length; i++) {
     const name = names[i]
-    if (!isKept(keep, name)) continue
+    if (!isKept(keep, name) || (model?.declaresHeaders === true && failsDeclaration(model, name, values[i]))) continue
     const current = reply.getHeader(name)
     const value = mergedValue(name, values[i], current)
     if (value !== undefined) writeHeader(holder, reply, name, value, current)

@@ -305,3 +305,33 @@ test('an error response merged twice (its onSend failed, the next error handler 
   t.same(res.headers['set-cookie'], ['kept=1; Path=/; SameSite=Lax'])
   t.equal(res.headers['x-kept'], 'yes')
 })
+
+test('keepOnError never sends a declared header value that failed its check, on the 500 it caused', async t => {
+  const app = await build(t, { keepOnError: true })
+  const schema = Type.Object({ ok: Type.Boolean() }, { headers: { 'x-n': Type.Integer() } })
+  app.get('/', { schema: { response: { 200: schema } } }, async request => {
+    request.response.headers.set('X-N', 'abc')
+    request.response.headers.set('X-Other', 'kept')
+    return { ok: true }
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.equal(res.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+  t.equal(res.headers['x-n'], undefined)
+  t.equal(res.headers['x-other'], 'kept')
+})
+
+test('keepOnError never sends a declared header value that fails its check on any other error response', async t => {
+  const app = await build(t, { keepOnError: ['x-n'] })
+  const schema = {
+    200: Type.Object({ ok: Type.Boolean() }, { headers: { 'x-n': Type.Integer() } }),
+    201: Type.Object({ ok: Type.Boolean() }, { headers: { 'x-n': Type.Integer({ maximum: 5 }) } })
+  }
+  app.get('/:n', { schema: { response: schema } }, async request => {
+    request.response.headers.set('X-N', (request.params as { n: string }).n)
+    throw new Error('boom')
+  })
+  t.equal((await app.inject('/3')).headers['x-n'], '3', 'a value every declaration accepts is kept')
+  t.equal((await app.inject('/abc')).headers['x-n'], undefined)
+  t.equal((await app.inject('/7')).headers['x-n'], undefined, 'refused by the 201 declaration')
+})
