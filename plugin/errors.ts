@@ -43,10 +43,10 @@ export const FST_TEMP_RESPONSE_INVALID_COOKIE_NAME = createError(
   TypeError
 )
 
-/** A cookie value that cannot be encoded. */
+/** A cookie value that is not a string, or cannot be percent-encoded (a lone UTF-16 surrogate). */
 export const FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE = createError(
   'FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE',
-  'Cookie "%s" has a value that cannot be made a string and percent-encoded (a symbol, or a lone UTF-16 surrogate?)',
+  'Cookie "%s": the value must be a string without lone UTF-16 surrogates, instead got %s',
   500,
   TypeError
 )

@@ -27,8 +27,8 @@ const expected: Record<string, [Function, number, string[], string]> = {
     'Cookie name must be an RFC 6265 token, instead got "a;b"'
   ],
   FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE: [
-    TypeError, 500, ['sid'],
-    'Cookie "sid" has a value that cannot be made a string and percent-encoded (a symbol, or a lone UTF-16 surrogate?)'
+    TypeError, 500, ['sid', '42'],
+    'Cookie "sid": the value must be a string without lone UTF-16 surrogates, instead got 42'
   ],
   FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION: [
     TypeError, 500, ['sid', 'partitioned requires secure: true'],

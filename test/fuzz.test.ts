@@ -375,9 +375,13 @@ const maxAgeLimit = 400 * 24 * 60 * 60
 const sameSiteNames: Record<string, string> = { strict: 'Strict', lax: 'Lax', none: 'None' }
 const priorityNames: Record<string, string> = { low: 'Low', medium: 'Medium', high: 'High' }
 
+// cookie 2 (as @fastify/cookie 11 writes values): percent-encoded only when a character needs it
+// eslint-disable-next-line no-control-regex -- controls are what it finds
+const needsEncodingRE = /[\u0000-\u0020\u007f-\uffff",;\\%]/
+
 function encodeValue (value: string): string | null {
   try {
-    return encodeURIComponent(value)
+    return needsEncodingRE.test(value) ? encodeURIComponent(value) : value
   } catch {
     return null
   }
@@ -388,8 +392,9 @@ function breaksCookieRules (name: string, o: CookieInput, path: string): boolean
   const secure = o.secure === true
   const sameSite = o.sameSite ?? 'lax'
   const lower = name.toLowerCase()
-  return (o.maxAge !== undefined && !(Number.isInteger(o.maxAge) && o.maxAge <= maxAgeLimit)) ||
-    (o.expires !== undefined && !Number.isFinite(o.expires.getTime())) ||
+  const year = o.expires?.getUTCFullYear() ?? 2000
+  return (o.maxAge !== undefined && !(Number.isSafeInteger(o.maxAge) && o.maxAge <= maxAgeLimit)) ||
+    (o.expires !== undefined && !(year >= 1601 && year <= 9999)) ||
     (typeof sameSite === 'string' && sameSite.toLowerCase() === 'none' && !secure) ||
     (o.partitioned === true && !secure) ||
     (lower.startsWith('__secure-') && !secure) ||

@@ -1,164 +1,189 @@
-import { stringifySetCookie } from 'cookie'
+import { types } from 'node:util'
+import type { FastifyRequest } from 'fastify'
 import { describe } from '../describe.ts'
 import { FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION } from '../errors.ts'
 
-// The attributes of a Set-Cookie line (`; Path=/; HttpOnly; SameSite=Lax`) depend on the
-// options alone, so they are checked and serialized once per set of option values, and a
-// call only checks and encodes its name and value. Entries are matched on the option values
-// (not on the object), so hoisted options, inline literals and an object mutated between
-// calls all get exactly the line that the `cookie` package would write for them.
+// What is checked is what is written: a call's options are read once, each option exactly
+// once (a getter runs once), into a private snapshot of primitives. Only the snapshot is
+// checked, and only the snapshot is written, so no later read can answer differently, and
+// nothing one call passes outlives it. Each call writes its own line: the process-wide cache
+// of attribute tails is gone, as it saved nothing measurable against `cookie`'s serializer.
 
 /** The options each call takes, in the order the error message lists them. */
 const setCookieKeys = ['maxAge', 'expires', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'priority', 'signed']
 const clearCookieKeys = ['path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'priority']
-const setCookieOptions = new Set(setCookieKeys)
-const clearCookieOptions = new Set(clearCookieKeys)
 
 // RFC 6265bis 5.5: user agents cap Max-Age and Expires at 400 days.
 const maxAgeLimit = 400 * 24 * 60 * 60
-const epoch = new Date(0)
+// Date's own method, taken once: a Date subclass's getTime() is never called.
+const timeOfDate = Date.prototype.getTime
 
-/** The option values an attribute tail was built from, as read, and the tail. */
-export interface CookieAttributes {
-  readonly clear: boolean
-  readonly maxAge: unknown
-  /** `expires.getTime()`, or `undefined` without `expires`. */
+/** The checked options of one call, primitives only: what its line is written from. */
+export interface CookieSnapshot {
+  readonly maxAge: number | undefined
+  /** The time value of `expires`, or `undefined` without it. */
   readonly expires: number | undefined
-  readonly path: unknown
-  readonly domain: unknown
-  readonly secure: unknown
-  readonly httpOnly: unknown
-  readonly sameSite: unknown
-  readonly partitioned: unknown
-  readonly priority: unknown
-  readonly signed: unknown
-  /** What follows `name=value` in the line. */
-  readonly text: string
+  readonly path: string
+  readonly domain: string | undefined
+  readonly secure: boolean
+  readonly httpOnly: boolean
+  readonly sameSite: string | boolean
+  readonly partitioned: boolean
+  readonly priority: string | undefined
+  readonly signed: boolean
 }
-
-type Options = Record<string, unknown>
 
 function fail (name: string, reason: string): never {
   throw new FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION(name, reason)
 }
 
-/** Checks what the `cookie` package does not: types, `Secure` requirements and the 400-day cap. */
-function assertOptionRules (name: string, o: Options, maxAge: unknown, expires: unknown): void {
-  if (maxAge !== undefined && !(Number.isInteger(maxAge) && (maxAge as number) <= maxAgeLimit)) {
-    fail(name, `maxAge must be an integer number of seconds up to ${maxAgeLimit} (400 days), instead got ${describe(maxAge)}`)
-  }
-  if (expires !== undefined && !Number.isFinite(timeOf(expires))) {
-    fail(name, 'expires must be a valid Date')
-  }
-  for (const key of ['path', 'domain', 'priority'] as const) {
-    if (o[key] != null && typeof o[key] !== 'string') fail(name, `${key} must be a string, instead got ${describe(o[key])}`)
-  }
-  const { sameSite, secure } = o
-  if (sameSite != null && typeof sameSite !== 'string' && typeof sameSite !== 'boolean') {
-    fail(name, `sameSite must be 'lax', 'strict', 'none' or a boolean, instead got ${describe(sameSite)}`)
-  }
-  if (o.signed !== undefined && typeof o.signed !== 'boolean') fail(name, `signed must be a boolean, instead got ${describe(o.signed)}`)
-  if (typeof sameSite === 'string' && sameSite.toLowerCase() === 'none' && secure !== true) {
-    fail(name, "sameSite: 'none' requires secure: true (browsers reject it otherwise)")
-  }
-  if (o.partitioned === true && secure !== true) fail(name, 'partitioned requires secure: true')
-}
-
-/** Checks the options and serializes their attributes with the `cookie` package, uncached. */
-export function buildCookieAttributes (name: string, o: Options, clear: boolean): CookieAttributes {
-  const maxAge = clear ? 0 : o.maxAge
-  const expires = clear ? epoch : o.expires as Date | undefined
-  assertOptionRules(name, o, maxAge, expires)
-  let line: string
-  try {
-    // A placeholder name and an empty value (never encoded): the attributes never depend on them.
-    line = stringifySetCookie({
-      name: 'x',
-      value: '',
-      maxAge: maxAge as number | undefined,
-      expires,
-      path: (o.path as string | undefined) ?? '/',
-      domain: o.domain as string | undefined,
-      secure: o.secure as boolean | undefined,
-      httpOnly: o.httpOnly as boolean | undefined,
-      sameSite: (o.sameSite as 'lax' | undefined) ?? 'lax',
-      partitioned: o.partitioned as boolean | undefined,
-      priority: o.priority as 'low' | undefined
-    })
-  } catch (err) {
-    // cookie rejects a malformed domain, path, priority or sameSite with a TypeError.
-    fail(name, (err as Error).message)
-  }
-  return {
-    clear,
-    maxAge: o.maxAge,
-    expires: expires === undefined ? undefined : timeOf(expires),
-    path: o.path,
-    domain: o.domain,
-    secure: o.secure,
-    httpOnly: o.httpOnly,
-    sameSite: o.sameSite,
-    partitioned: o.partitioned,
-    priority: o.priority,
-    signed: o.signed,
-    text: line.slice(2)
-  }
-}
-
-function matches (entry: CookieAttributes, o: Options, clear: boolean): boolean {
-  if (entry.clear !== clear || entry.path !== o.path || entry.domain !== o.domain || entry.secure !== o.secure ||
-    entry.httpOnly !== o.httpOnly || entry.sameSite !== o.sameSite || entry.partitioned !== o.partitioned ||
-    entry.priority !== o.priority) return false
-  if (clear) return true
-  const expires = o.expires
-  return entry.maxAge === o.maxAge && entry.signed === o.signed &&
-    (expires === undefined ? entry.expires === undefined : timeOf(expires) === entry.expires)
-}
-
-/** The time of a Date, compared rather than the object: a Date can be changed with setTime(). NaN for anything else. */
-function timeOf (value: unknown): number {
-  try {
-    return Date.prototype.getTime.call(value)
-  } catch {
-    return NaN
-  }
-}
-
-function unknownOption (name: string, key: string, keys: string[], call: string): never {
+function unknownOption (name: string, key: string, clear: boolean): never {
+  const keys = clear ? clearCookieKeys : setCookieKeys
   const lower = key.toLowerCase()
   const meant = keys.find(known => known.toLowerCase() === lower)
   const hint = meant === undefined ? '' : ` (did you mean "${meant}"?)`
-  return fail(name, `unknown option "${key}"${hint}; ${call} takes ${keys.join(', ')}`)
+  return fail(name, `unknown option "${key}"${hint}; ${clear ? 'clearCookie()' : 'setCookie()'} takes ${keys.join(', ')}`)
 }
 
-// A few recent entries: an app sets a handful of kinds of cookie. A miss builds anew.
-const recent: CookieAttributes[] = []
-const recentLimit = 16
-let nextSlot = 0
-
-const noOptions = buildCookieAttributes('', {}, false)
-const noClearOptions = buildCookieAttributes('', {}, true)
+/** The option values of one call, as read: each read once, nothing else read. */
+interface RawOptions {
+  maxAge: unknown
+  expires: unknown
+  path: unknown
+  domain: unknown
+  secure: unknown
+  httpOnly: unknown
+  sameSite: unknown
+  partitioned: unknown
+  priority: unknown
+  signed: unknown
+}
 
 /**
- * The checked attributes of a `setCookie()` (or, with `clear`, a `clearCookie()`) call.
- * Throws FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION for an option the call does not take or a
- * value it refuses. Allocates nothing when the option values were seen recently.
+ * Reads the own enumerable options, as `@fastify/cookie`'s `Object.assign()` does, each once.
+ * A key the call does not take, or an inherited one (which `Object.assign()` would silently
+ * skip), is refused. Named reads in a switch: three times faster than a keyed copy.
  */
-export function findCookieAttributes (name: string, options: unknown, clear: boolean): CookieAttributes {
-  if (options == null) return clear ? noClearOptions : noOptions
+function readOptions (name: string, options: unknown, clear: boolean): RawOptions {
+  // Every option an own property: an absent one reads undefined, whatever Object.prototype holds.
+  const raw: RawOptions = {
+    maxAge: undefined,
+    expires: undefined,
+    path: undefined,
+    domain: undefined,
+    secure: undefined,
+    httpOnly: undefined,
+    sameSite: undefined,
+    partitioned: undefined,
+    priority: undefined,
+    signed: undefined
+  }
+  if (options == null) return raw
   if (typeof options !== 'object') fail(name, `options must be an object, instead got ${describe(options)}`)
-  const o = options as Options
-  // Every key, every call: a count of keys could not tell an unknown key from a known one
-  // deleted for it. for-in, unlike Object.keys(), allocates nothing.
-  const known = clear ? clearCookieOptions : setCookieOptions
+  const o = options as RawOptions
   for (const key in o) {
-    if (!known.has(key)) unknownOption(name, key, clear ? clearCookieKeys : setCookieKeys, clear ? 'clearCookie()' : 'setCookie()')
+    if (!Object.hasOwn(o, key)) fail(name, `option "${key}" is inherited; pass options as own properties`)
+    switch (clear ? '' : key) {
+      case 'maxAge': raw.maxAge = o.maxAge; continue
+      case 'expires': raw.expires = o.expires; continue
+      case 'signed': raw.signed = o.signed; continue
+    }
+    switch (key) {
+      case 'path': raw.path = o.path; break
+      case 'domain': raw.domain = o.domain; break
+      case 'secure': raw.secure = o.secure; break
+      case 'httpOnly': raw.httpOnly = o.httpOnly; break
+      case 'sameSite': raw.sameSite = o.sameSite; break
+      case 'partitioned': raw.partitioned = o.partitioned; break
+      case 'priority': raw.priority = o.priority; break
+      default: unknownOption(name, key, clear)
+    }
   }
-  for (let i = 0; i < recent.length; i++) {
-    if (matches(recent[i], o, clear)) return recent[i]
+  return raw
+}
+
+/** A flag: absent (`undefined` or `null`) is false; anything but a boolean is refused. */
+function readFlag (name: string, raw: RawOptions, key: 'secure' | 'httpOnly' | 'partitioned' | 'signed'): boolean {
+  const value = raw[key]
+  if (value == null) return false
+  if (typeof value !== 'boolean') fail(name, `${key} must be a boolean, instead got ${describe(value)}`)
+  return value
+}
+
+function readString (name: string, raw: RawOptions, key: 'path' | 'domain' | 'priority'): string | undefined {
+  const value = raw[key]
+  if (value == null) return undefined
+  if (typeof value !== 'string') fail(name, `${key} must be a string, instead got ${describe(value)}`)
+  return value
+}
+
+/** `secure`: a boolean, or `'auto'`, which is `Secure` over HTTPS only, as `@fastify/cookie` decides it. */
+function readSecure (name: string, raw: RawOptions, request: FastifyRequest | null): boolean {
+  if (raw.secure !== 'auto') return readFlag(name, raw, 'secure')
+  if (request === null) fail(name, "secure: 'auto' needs a request to tell HTTPS from HTTP; this holder has none")
+  return request.protocol === 'https'
+}
+
+function readMaxAge (name: string, raw: RawOptions): number | undefined {
+  const maxAge = raw.maxAge
+  if (maxAge !== undefined && !(Number.isSafeInteger(maxAge) && (maxAge as number) <= maxAgeLimit)) {
+    fail(name, `maxAge must be a safe integer number of seconds up to ${maxAgeLimit} (400 days), instead got ${describe(maxAge)}`)
   }
-  const entry = buildCookieAttributes(name, o, clear)
-  recent[nextSlot] = entry
-  nextSlot = (nextSlot + 1) % recentLimit
-  return entry
+  return maxAge as number | undefined
+}
+
+/** The time value of `expires`, read with Date's own method, in the years an HTTP date can hold. */
+function readExpires (name: string, raw: RawOptions): number | undefined {
+  const expires = raw.expires
+  if (expires == null) return undefined
+  if (!types.isDate(expires)) fail(name, `expires must be a Date, instead got ${describe(expires)}`)
+  const time = timeOfDate.call(expires)
+  if (!Number.isFinite(time)) fail(name, 'expires must be a valid Date, instead got an Invalid Date')
+  const year = new Date(time).getUTCFullYear()
+  // What `cookie` can write as an HTTP date (RFC 6265 5.1.1 refuses years before 1601).
+  if (year < 1601 || year > 9999) fail(name, `expires must be in the years 1601 to 9999, instead got the year ${year}`)
+  return time
+}
+
+function readSameSite (name: string, raw: RawOptions): string | boolean {
+  const sameSite = raw.sameSite
+  if (sameSite == null) return 'lax'
+  if (typeof sameSite !== 'string' && typeof sameSite !== 'boolean') {
+    fail(name, `sameSite must be 'lax', 'strict', 'none' or a boolean, instead got ${describe(sameSite)}`)
+  }
+  return sameSite
+}
+
+/** Checks what `cookie` does not check: `Secure` is required by `SameSite=None` and `Partitioned`. */
+function assertSecureRules (name: string, snapshot: CookieSnapshot, auto: boolean): void {
+  if (snapshot.secure) return
+  const why = auto ? " (secure: 'auto' is false: the request is not HTTPS)" : ''
+  const { sameSite } = snapshot
+  if (typeof sameSite === 'string' && sameSite.toLowerCase() === 'none') {
+    fail(name, `sameSite: 'none' requires secure: true (browsers reject it otherwise)${why}`)
+  }
+  if (snapshot.partitioned) fail(name, `partitioned requires secure: true${why}`)
+}
+
+/**
+ * The checked snapshot of a `setCookie()` (or, with `clear`, a `clearCookie()`) call's options,
+ * with the defaults (`path: '/'`, `sameSite: 'lax'`) applied. Throws
+ * FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION for an option the call does not take or a value it refuses.
+ */
+export function snapshotCookieOptions (name: string, options: unknown, clear: boolean, request: FastifyRequest | null): CookieSnapshot {
+  const raw = readOptions(name, options, clear)
+  const snapshot: CookieSnapshot = {
+    maxAge: clear ? 0 : readMaxAge(name, raw),
+    expires: clear ? 0 : readExpires(name, raw),
+    path: readString(name, raw, 'path') ?? '/',
+    domain: readString(name, raw, 'domain'),
+    secure: readSecure(name, raw, request),
+    httpOnly: readFlag(name, raw, 'httpOnly'),
+    sameSite: readSameSite(name, raw),
+    partitioned: readFlag(name, raw, 'partitioned'),
+    priority: readString(name, raw, 'priority'),
+    signed: readFlag(name, raw, 'signed')
+  }
+  assertSecureRules(name, snapshot, raw.secure === 'auto')
+  return snapshot
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { findCookieAttributes } from './cookie-attributes.ts'
-import type { CookieAttributes } from './cookie-attributes.ts'
-import { describe, toText } from '../describe.ts'
+import { stringifySetCookie } from 'cookie'
+import { snapshotCookieOptions } from './cookie-attributes.ts'
+import type { CookieSnapshot } from './cookie-attributes.ts'
+import { describe } from '../describe.ts'
 import { tokenRE } from './headers.ts'
 import {
   FST_TEMP_RESPONSE_INVALID_COOKIE_NAME,
@@ -12,9 +13,9 @@ import {
 
 /** Options of `request.response.setCookie()`; every field maps to a `Set-Cookie` attribute. */
 export interface CookieOptions {
-  /** `Max-Age` in seconds: an integer, at most 400 days (RFC 6265bis 5.5). */
+  /** `Max-Age` in seconds: a safe integer, at most 400 days (RFC 6265bis 5.5). */
   maxAge?: number
-  /** `Expires`, a valid `Date`. */
+  /** `Expires`, a valid `Date` in the years 1601 to 9999, written from its time value. */
   expires?: Date
   /**
    * `Path`.
@@ -23,8 +24,12 @@ export interface CookieOptions {
   path?: string
   /** `Domain`. Leave it out for a host-only cookie. */
   domain?: string
-  /** `Secure`. Required by `sameSite: 'none'`, `partitioned` and the `__Secure-` / `__Host-` prefixes. */
-  secure?: boolean
+  /**
+   * `Secure`. Required by `sameSite: 'none'`, `partitioned` and the `__Secure-` / `__Host-` prefixes.
+   * `'auto'`, as in `@fastify/cookie`, is `Secure` when the request came over HTTPS
+   * (`request.protocol`, so behind a proxy with Fastify's `trustProxy`) and no `Secure` otherwise.
+   */
+  secure?: boolean | 'auto'
   /** `HttpOnly`: scripts cannot read the cookie. */
   httpOnly?: boolean
   /**
@@ -49,42 +54,31 @@ export interface CookieOptions {
 export type ClearCookieOptions = Omit<CookieOptions, 'maxAge' | 'expires' | 'signed'>
 
 /** What `signed: true` uses: `@fastify/cookie`'s `signCookie`, decorated only when it has a secret. */
-type SigningServer = FastifyInstance & { signCookie?: (value: string) => string }
+type SigningServer = FastifyInstance & { signCookie?: (value: string) => unknown }
 
-function signValue (request: FastifyRequest | null, name: string, value: string): string {
+function signValue (request: FastifyRequest | null, name: string, value: string): unknown {
   const server = request?.server as SigningServer | undefined
   if (typeof server?.signCookie !== 'function') throw new FST_TEMP_RESPONSE_MISSING_COOKIE_SIGNER(name)
   return server.signCookie(value)
 }
 
 /** Cookie prefixes, matched case-insensitively as RFC 6265bis 5.6 (steps 21-22) does. */
-function assertPrefixRules (name: string, attributes: CookieAttributes): void {
+function assertPrefixRules (name: string, snapshot: CookieSnapshot): void {
   const lower = name.toLowerCase()
-  if (lower.startsWith('__secure-') && attributes.secure !== true) {
+  if (lower.startsWith('__secure-') && !snapshot.secure) {
     throw new FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION(name, 'a __Secure- cookie requires secure: true')
   }
-  if (lower.startsWith('__host-') && (attributes.secure !== true || attributes.domain !== undefined || (attributes.path ?? '/') !== '/')) {
+  if (lower.startsWith('__host-') && (!snapshot.secure || snapshot.domain !== undefined || snapshot.path !== '/')) {
     throw new FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION(name, "a __Host- cookie requires secure: true, path: '/' and no domain")
   }
 }
 
-// The characters encodeURIComponent never escapes (ECMA-262 URI unreserved marks, letters, digits).
-const unreservedRE = /^[\w\-.!~*'()]*$/
+// With the u flag a surrogate pair is one code point: this matches lone surrogates only.
+const loneSurrogateRE = /[\uD800-\uDFFF]/u
 
-/**
- * Percent-encodes with encodeURIComponent, as the cookie package does; `null` when it cannot
- * (a lone surrogate). Its output is always a valid cookie-value (RFC 6265 4.1.1), which is all
- * the package would check of it.
- */
-function encodeValue (text: string | null): string | null {
-  if (text === null) return null
-  // What encodeURIComponent leaves as it is: such a value (most tokens) is its own encoding.
-  if (unreservedRE.test(text)) return text
-  try {
-    return encodeURIComponent(text)
-  } catch {
-    return null
-  }
+/** A string that `encodeURIComponent` can encode: no lone UTF-16 surrogate. */
+function isEncodable (value: unknown): value is string {
+  return typeof value === 'string' && !loneSurrogateRE.test(value)
 }
 
 function serializeLine (name: string, value: unknown, options: unknown, clear: boolean, request: FastifyRequest | null): string {
@@ -93,26 +87,45 @@ function serializeLine (name: string, value: unknown, options: unknown, clear: b
   if (typeof name !== 'string' || !tokenRE.test(name)) {
     throw new FST_TEMP_RESPONSE_INVALID_COOKIE_NAME(describe(name))
   }
-  const attributes = findCookieAttributes(name, options, clear)
-  if (name.charCodeAt(0) === 0x5f) assertPrefixRules(name, attributes) // '_'
-  let text = toText(value)
-  if (text !== null && attributes.signed === true) text = signValue(request, name, text)
-  const encoded = encodeValue(text)
-  if (encoded === null) throw new FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE(name)
-  return name + '=' + encoded + attributes.text
+  const snapshot = snapshotCookieOptions(name, options, clear, request)
+  if (name.charCodeAt(0) === 0x5f) assertPrefixRules(name, snapshot) // '_'
+  if (!isEncodable(value)) throw new FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE(name, describe(value))
+  const text = snapshot.signed ? signValue(request, name, value) : value
+  if (!isEncodable(text)) throw new FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE(name, `${describe(text)} from the signer`)
+  try {
+    // `cookie` 2, as `@fastify/cookie` 11 calls it: its default encoding (percent-encoding only
+    // a value that needs it), and only the snapshot's primitives, `expires` a Date made here.
+    return stringifySetCookie({
+      name,
+      value: text,
+      maxAge: snapshot.maxAge,
+      domain: snapshot.domain,
+      path: snapshot.path,
+      expires: snapshot.expires === undefined ? undefined : new Date(snapshot.expires),
+      httpOnly: snapshot.httpOnly,
+      secure: snapshot.secure,
+      partitioned: snapshot.partitioned,
+      priority: snapshot.priority as 'low' | undefined,
+      sameSite: snapshot.sameSite as 'lax' | boolean
+    })
+  } catch (err) {
+    // cookie refuses a malformed domain, path, priority or sameSite with a TypeError.
+    throw new FST_TEMP_RESPONSE_INVALID_COOKIE_OPTION(name, (err as Error).message)
+  }
 }
 
 /**
- * Serializes one `Set-Cookie` line as the `cookie` package does, after checking what it
- * does not: the name is a token, the options are ones this API has, prefix rules, `Secure`
- * requirements and the 400-day cap. The value is signed with `@fastify/cookie`'s signer
- * for `signed: true` (the request's server must have one), then percent-encoded.
+ * Serializes one `Set-Cookie` line with the `cookie` package, as `@fastify/cookie` 11 does,
+ * after checking what it does not: the name is a token, the value a string, the options are
+ * ones this API has, of their types, prefix rules, `Secure` requirements and the 400-day cap.
+ * The value is signed with `@fastify/cookie`'s signer for `signed: true` (the request's server
+ * must have one), then percent-encoded where it needs to be.
  */
 export function serializeCookie (name: string, value: string, options?: CookieOptions | null, request: FastifyRequest | null = null): string {
   return serializeLine(name, value, options, false, request)
 }
 
 /** Serializes the `Set-Cookie` line that deletes a cookie: empty, expired, same scope. */
-export function serializeClearCookie (name: string, options?: ClearCookieOptions | null): string {
-  return serializeLine(name, '', options, true, null)
+export function serializeClearCookie (name: string, options?: ClearCookieOptions | null, request: FastifyRequest | null = null): string {
+  return serializeLine(name, '', options, true, request)
 }

@@ -63,8 +63,9 @@ export class TemporaryResponse {
   }
 
   /**
-   * Stages a `Set-Cookie`. `path` defaults to `/` and `sameSite` to `'lax'`; `signed: true`
-   * signs the value with `@fastify/cookie`'s signer.
+   * Stages a `Set-Cookie`, written as `@fastify/cookie`'s `reply.setCookie()` writes it. `path`
+   * defaults to `/` and `sameSite` to `'lax'`; `signed: true` signs the value with
+   * `@fastify/cookie`'s signer; `secure: 'auto'` is `Secure` over HTTPS only.
    * @example request.response.setCookie('session', token, { httpOnly: true, maxAge: 3600 })
    */
   setCookie (name: string, value: string, options?: CookieOptions): this {
@@ -79,7 +80,7 @@ export class TemporaryResponse {
    */
   clearCookie (name: string, options?: ClearCookieOptions): this {
     this.assertWritable('clearCookie()')
-    addCookie(this.headers, serializeClearCookie(name, options))
+    addCookie(this.headers, serializeClearCookie(name, options, this[kRequest]))
     return this
   }
 

@@ -1,4 +1,4 @@
-import { serialize } from 'cookie'
+import { stringifySetCookie } from 'cookie'
 import { test } from 'tap'
 import { serializeClearCookie, serializeCookie } from '../../plugin/holder/cookies.ts'
 import type { CookieOptions } from '../../plugin/holder/cookies.ts'
@@ -88,22 +88,40 @@ test('the value is percent-encoded exactly as the cookie package does', async (t
     'a\r\nSet-Cookie: evil=1', '\u0000\u007f', '\\', '{"json":[1,2]}', "!#$&'()*+-./:<>?@[]^_`{|}~"
   ]
   for (const value of values) {
-    const expected = serialize('sid', value, { path: '/', sameSite: 'lax' })
+    const expected = stringifySetCookie({ name: 'sid', value, path: '/', sameSite: 'lax' })
     t.equal(staged({}, 'sid', value), expected, JSON.stringify(value))
     t.equal(serializeCookie('sid', value), expected)
   }
   t.equal(staged({}, 'sid', 'hello world;€'), 'sid=hello%20world%3B%E2%82%AC; Path=/; SameSite=Lax')
 })
 
-test('a non-string value is stringified before encoding', async (t) => {
-  t.equal(staged({}, 'n', 42 as unknown as string), 'n=42; Path=/; SameSite=Lax')
+test('only a value that needs it is percent-encoded, as @fastify/cookie 11 (cookie 2) writes it', async (t) => {
+  t.equal(staged({}, 'sid', 'a/b'), 'sid=a/b; Path=/; SameSite=Lax')
+  t.equal(staged({}, 'sid', 'a+b=='), 'sid=a+b==; Path=/; SameSite=Lax')
+  t.equal(staged({}, 'sid', "!#$&'()*+-./:<>?@[]^_`{|}~"), "sid=!#$&'()*+-./:<>?@[]^_`{|}~; Path=/; SameSite=Lax")
+  // One character that needs it encodes the whole value; % too, so the value reads back the same.
+  t.equal(staged({}, 'sid', 'a/b c'), 'sid=a%2Fb%20c; Path=/; SameSite=Lax')
+  t.equal(staged({}, 'sid', '100%'), 'sid=100%25; Path=/; SameSite=Lax')
+  t.equal(staged({}, 'sid', 'a"b'), 'sid=a%22b; Path=/; SameSite=Lax')
+})
+
+test('a value that is not a string throws FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE', async (t) => {
+  const holder = new TemporaryResponse()
+  t.throws(() => holder.setCookie('n', 42 as unknown as string), {
+    code: INVALID_VALUE,
+    message: 'Cookie "n": the value must be a string without lone UTF-16 surrogates, instead got 42'
+  })
+  for (const value of [null, undefined, true, Object('v'), { toString: () => 'v' }]) {
+    t.throws(() => holder.setCookie('n', value as unknown as string), { code: INVALID_VALUE }, String(value))
+  }
+  t.same(holder.headers.getSetCookie(), [])
 })
 
 test('the same result as cookie.serialize for every option', async (t) => {
   const options: CookieOptions = {
     maxAge: 10, domain: 'example.com', path: '/x', secure: true, httpOnly: true, sameSite: 'strict', partitioned: true, priority: 'low'
   }
-  t.equal(staged(options, 'sid', 'a b'), serialize('sid', 'a b', options))
+  t.equal(staged(options, 'sid', 'a b'), stringifySetCookie({ name: 'sid', value: 'a b', ...options, secure: true }))
 })
 
 test('clearCookie stages an expired empty cookie with the defaults', async (t) => {
@@ -219,11 +237,12 @@ test('a lone surrogate value throws FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE', asy
   holder.setCookie('keep', '1')
   const err = t.throws(() => holder.setCookie('sid', '\uD800'), {
     code: INVALID_VALUE,
-    message: 'Cookie "sid" has a value that cannot be made a string and percent-encoded (a symbol, or a lone UTF-16 surrogate?)'
+    message: 'Cookie "sid": the value must be a string without lone UTF-16 surrogates, instead got "\\ud800"'
   }) as Error
   t.ok(err instanceof TypeError)
   t.throws(() => holder.setCookie('sid', 'a\uDC00b'), { code: INVALID_VALUE })
   t.throws(() => holder.setCookie('sid', '\uDBFF'), { code: INVALID_VALUE })
+  t.equal(serializeCookie('sid', '\uD83D\uDC08'), 'sid=%F0%9F%90%88; Path=/; SameSite=Lax', 'a surrogate pair is fine')
   t.same(holder.headers.getSetCookie(), ['keep=1; Path=/; SameSite=Lax'])
 })
 
@@ -231,7 +250,7 @@ test('invalid cookie option: code, message, TypeError', async (t) => {
   const holder = new TemporaryResponse()
   const err = t.throws(() => holder.setCookie('sid', 'v', { maxAge: 1.5 }), {
     code: INVALID_OPTION,
-    message: `Cookie "sid": maxAge must be an integer number of seconds up to ${FOUR_HUNDRED_DAYS} (400 days), instead got 1.5`
+    message: `Cookie "sid": maxAge must be a safe integer number of seconds up to ${FOUR_HUNDRED_DAYS} (400 days), instead got 1.5`
   }) as Error
   t.ok(err instanceof TypeError)
 })
@@ -239,7 +258,7 @@ test('invalid cookie option: code, message, TypeError', async (t) => {
 test('a malformed option rejected by the cookie package is reported with its reason', async (t) => {
   t.throws(() => serializeCookie('sid', 'v', { domain: 'a b' }), {
     code: INVALID_OPTION,
-    message: 'Cookie "sid": option domain is invalid: a b'
+    message: 'Cookie "sid": cookie domain is invalid: a b'
   })
 })
 
@@ -249,6 +268,20 @@ const invalidOptions: Array<[string, string, CookieOptions]> = [
   ['maxAge Infinity', 'sid', { maxAge: Infinity }],
   ['maxAge as a string', 'sid', { maxAge: '60' as unknown as number }],
   ['maxAge 400 days + 1 s', 'sid', { maxAge: FOUR_HUNDRED_DAYS + 1 }],
+  ['maxAge -1e21, an integer but not a safe one', 'sid', { maxAge: -1e21 }],
+  ['maxAge -(2^53), not a safe integer', 'sid', { maxAge: -(2 ** 53) }],
+  ['maxAge null', 'sid', { maxAge: null as unknown as number }],
+  ['expires in the year 1600', 'sid', { expires: new Date(Date.UTC(1600, 11, 31, 23, 59, 59)) }],
+  ['expires in the year 10000', 'sid', { expires: new Date(Date.UTC(10000, 0, 1)) }],
+  ['expires at the latest time value', 'sid', { expires: new Date(8.64e15) }],
+  ['expires at the earliest time value', 'sid', { expires: new Date(-8.64e15) }],
+  ['secure 1', 'sid', { secure: 1 as unknown as boolean }],
+  ['secure "true"', 'sid', { secure: 'true' as unknown as boolean }],
+  ['httpOnly 1', 'sid', { httpOnly: 1 as unknown as boolean }],
+  ['httpOnly "yes"', 'sid', { httpOnly: 'yes' as unknown as boolean }],
+  ['partitioned 1 (would write Partitioned without Secure)', 'sid', { partitioned: 1 as unknown as boolean }],
+  ['partitioned "yes"', 'sid', { partitioned: 'yes' as unknown as boolean }],
+  ['signed 1', 'sid', { signed: 1 as unknown as boolean }],
   ['expires Invalid Date', 'sid', { expires: new Date('not a date') }],
   ['expires a string', 'sid', { expires: '2030-01-01' as unknown as Date }],
   ['expires a number', 'sid', { expires: Date.now() as unknown as Date }],
@@ -334,19 +367,46 @@ test('options that are not an object, or option values of the wrong type, throw'
     ['priority true', { priority: true }, 'priority must be a string, instead got true'],
     ['sameSite a number', { sameSite: 1 }, "sameSite must be 'lax', 'strict', 'none' or a boolean, instead got 1"],
     ['signed a string', { signed: 'false' }, 'signed must be a boolean, instead got "false"'],
-    ['expires a Date look-alike', { expires: Object.create(Date.prototype) }, 'expires must be a valid Date']
+    ['expires a Date look-alike', { expires: Object.create(Date.prototype) }, 'expires must be a Date, instead got [object Object]'],
+    ['expires Invalid Date', { expires: new Date(NaN) }, 'expires must be a valid Date, instead got an Invalid Date'],
+    ['expires in 10000', { expires: new Date(Date.UTC(10000, 0, 1)) }, 'expires must be in the years 1601 to 9999, instead got the year 10000'],
+    ['maxAge -1e21', { maxAge: -1e21 }, 'maxAge must be a safe integer number of seconds up to 34560000 (400 days), instead got -1e+21'],
+    ['partitioned 1', { partitioned: 1 }, 'partitioned must be a boolean, instead got 1'],
+    ['secure "yes"', { secure: 'yes' }, 'secure must be a boolean, instead got "yes"']
   ]
   for (const [label, options, reason] of bad) {
     t.throws(() => holder.setCookie('sid', 'v', options as never), { code: INVALID_OPTION, message: `Cookie "sid": ${reason}` }, label)
   }
   t.same(holder.headers.getSetCookie(), [], 'nothing staged')
-  holder.setCookie('sid', 'v', { path: null, domain: null, sameSite: null, priority: null } as never)
-  t.same(holder.headers.getSetCookie(), ['sid=v; Path=/; SameSite=Lax'], 'null is left out, as undefined is')
+  holder.setCookie('sid', 'v', {
+    path: null, domain: null, sameSite: null, priority: null, expires: null, secure: null, httpOnly: null, partitioned: null, signed: null
+  } as never)
+  t.same(holder.headers.getSetCookie(), ['sid=v; Path=/; SameSite=Lax'], 'null is left out, as undefined is (and as @fastify/cookie does)')
 })
 
 test('a value that cannot be made a string throws FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE', async (t) => {
   const holder = new TemporaryResponse()
   t.throws(() => holder.setCookie('sid', Symbol('s') as never), { code: INVALID_VALUE })
   t.throws(() => holder.setCookie('sid', Object.create(null)), { code: INVALID_VALUE })
+  t.same(holder.headers.getSetCookie(), [])
+})
+
+test('expires at the edges of the years 1601 and 9999 is written', async (t) => {
+  t.equal(staged({ expires: new Date(Date.UTC(1601, 0, 1)) }), 'sid=v; Path=/; Expires=Mon, 01 Jan 1601 00:00:00 GMT; SameSite=Lax')
+  t.equal(staged({ expires: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)) }), 'sid=v; Path=/; Expires=Fri, 31 Dec 9999 23:59:59 GMT; SameSite=Lax')
+})
+
+test('maxAge: negative safe integers are written as they are, -0 as 0', async (t) => {
+  t.equal(staged({ maxAge: -1 }), 'sid=v; Max-Age=-1; Path=/; SameSite=Lax')
+  t.equal(staged({ maxAge: -(2 ** 53 - 1) }), 'sid=v; Max-Age=-9007199254740991; Path=/; SameSite=Lax')
+  t.equal(staged({ maxAge: -0 }), 'sid=v; Max-Age=0; Path=/; SameSite=Lax')
+})
+
+test('secure: \'auto\' on a holder made by hand (no request) throws at the call', async (t) => {
+  const holder = new TemporaryResponse()
+  t.throws(() => holder.setCookie('sid', 'v', { secure: 'auto' }), {
+    code: INVALID_OPTION,
+    message: 'Cookie "sid": secure: \'auto\' needs a request to tell HTTPS from HTTP; this holder has none'
+  })
   t.same(holder.headers.getSetCookie(), [])
 })

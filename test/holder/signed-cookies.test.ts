@@ -68,6 +68,28 @@ test('a custom signer given as @fastify/cookie\'s secret is the one used', async
   t.equal((await app.inject('/staged')).cookies[0].value, `${value}.custom`)
 })
 
+test('a custom signer that returns no string, or a lone surrogate: a coded error, nothing staged', async t => {
+  for (const [signature, got] of [[42, '42'], ['v.\uD800', '"v.\\ud800"']] as const) {
+    const secret = { sign: () => signature as unknown as string, unsign: () => ({ valid: false as const, renew: false as const, value: null }) }
+    const app = Fastify()
+    t.teardown(() => app.close())
+    await app.register(cookie, { secret })
+    await app.register(plugin)
+    app.get('/', async request => {
+      try {
+        request.response.setCookie('session', 'v', { signed: true })
+      } catch (err) {
+        return { code: (err as { code: string }).code, message: (err as Error).message, staged: request.response.headers.getSetCookie() }
+      }
+    })
+    t.same((await app.inject('/')).json(), {
+      code: 'FST_TEMP_RESPONSE_INVALID_COOKIE_VALUE',
+      message: `Cookie "session": the value must be a string without lone UTF-16 surrogates, instead got ${got} from the signer`,
+      staged: []
+    })
+  }
+})
+
 test('a hook stages a signed cookie too', async t => {
   const app = Fastify()
   t.teardown(() => app.close())
