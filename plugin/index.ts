@@ -6,12 +6,13 @@ import { markFailed } from './merge/merge.ts'
 import type { FastifyTemporaryResponseOptions } from './options.ts'
 import { normalizeOptions } from './options.ts'
 import { getHolder, getTemporaryResponse } from './holder/request-holder.ts'
-import { buildResponseModels, createFallbackOnSend, createOnRoute } from './hooks.ts'
+import { buildResponseModels, createFallbackOnSend, createOnRoute, markErrorResponse } from './hooks.ts'
 import type { PendingModel } from './hooks.ts'
 import { keepSharedCodecs } from './model/shared-schemas.ts'
 import { kRegistered, kTemporaryResponse } from './symbols.ts'
 
 function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply, _error: unknown, done: () => void): void {
+  markErrorResponse(request)
   const holder = getHolder(request)
   if (holder !== null) markFailed(holder, reply)
   done()
