@@ -6,7 +6,7 @@ import type { SinclairFormats } from './formats.ts'
 import { normalizeForCheck } from './serialized-value.ts'
 import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
 import { compileToJSONProbe } from './to-json-probe.ts'
-import { isStandardSchema, standardHeaderEntries } from './standard-schema.ts'
+import { isStandardSchema, metaHeaderEntries, standardHeaderEntries } from './standard-schema.ts'
 
 /** A failed check, as it goes to the log: where, and what was expected. Never the value. */
 export interface ResponseMismatch {
@@ -116,12 +116,17 @@ export function compileHeader (schema: unknown, context: ModelContext, where: st
  * `z.object({ ... })`), whose properties are the headers; a Standard Schema is never walked.
  */
 export function declaredHeaders (schema: SchemaObject): Array<[string, unknown]> {
-  if (isStandardSchema(schema)) return []
+  if (isStandardSchema(schema)) return metaHeaderEntries(schema)
   const maps = [schema.headers]
+  const entries: Array<[string, unknown]> = []
   if (isObject(schema.content)) {
-    for (const media of Object.values(schema.content)) maps.push(isObject(media) && isObject(media.schema) && !isStandardSchema(media.schema) ? media.schema.headers : undefined)
+    for (const media of Object.values(schema.content)) {
+      const body = isObject(media) ? media.schema : undefined
+      if (isStandardSchema(body)) entries.push(...metaHeaderEntries(body))
+      else maps.push(isObject(body) ? body.headers : undefined)
+    }
   }
-  return maps.flatMap(map => isStandardSchema(map) ? standardHeaderEntries(map) ?? [] : isObject(map) ? Object.entries(map) : [])
+  return entries.concat(maps.flatMap(map => isStandardSchema(map) ? standardHeaderEntries(map) ?? [] : isObject(map) ? Object.entries(map) : []))
 }
 
 /** Every declared header name of a `schema.response`, lower-cased, over all statuses. */

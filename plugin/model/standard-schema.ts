@@ -66,6 +66,18 @@ export function standardHeaderEntries (headers: StandardSchema): Array<[string, 
   return isObject(shape) ? Object.entries(shape) : null
 }
 
+/**
+ * The headers a zod body schema declares in its metadata, `.meta({ headers: { name: schema } })`:
+ * zod's JSON Schema conversion copies metadata into the schema, so both zod providers'
+ * `jsonSchemaTransform` carry them to `@fastify/swagger`, which documents a `headers` map.
+ */
+export function metaHeaderEntries (schema: StandardSchema): Array<[string, unknown]> {
+  const meta = (schema as { meta?: unknown }).meta
+  if (vendorOf(schema) !== 'zod' || typeof meta !== 'function') return []
+  const headers = (meta.call(schema) as { headers?: unknown } | undefined)?.headers
+  return isObject(headers) ? Object.entries(headers) : []
+}
+
 // A JSON number (RFC 8259 6): response-model.ts's compileHeader reads wire strings the same way.
 const jsonNumberRE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 

@@ -131,12 +131,12 @@ function compileAnyBody (schema: unknown, route: StandardRoute, context: ModelCo
   return compileBody(body, context, where)
 }
 
-function compileHeaders (schema: Record<string, unknown>, context: ModelContext, status: string): StatusModel['headers'] {
-  const map = schema.headers
-  if (isStandardSchema(map) && standardHeaderEntries(map) === null) {
+function compileHeaders (schema: object, context: ModelContext, status: string): StatusModel['headers'] {
+  const map = (schema as { headers?: unknown }).headers
+  if (!isStandardSchema(schema) && isStandardSchema(map) && standardHeaderEntries(map) === null) {
     refuse(context, `${status} headers`, `the declared headers are a ${vendorOf(map)} schema whose properties the plugin cannot read; write them as a zod z.object(), a valibot v.object(), or a map of header names to schemas`)
   }
-  return declaredHeaders(schema).map(([name, headerSchema]) => {
+  return declaredHeaders(schema as Record<string, unknown>).map(([name, headerSchema]) => {
     const key = name.toLowerCase()
     const check = isStandardSchema(headerSchema) ? compileStandardHeader(headerSchema) : compileHeader(headerSchema, context, `${status} header ${key}`)
     return { name: key, check }
@@ -144,9 +144,9 @@ function compileHeaders (schema: Record<string, unknown>, context: ModelContext,
 }
 
 function buildStatus (status: string, schema: unknown, route: StandardRoute, context: ModelContext): StatusModel {
-  if (isStandardSchema(schema)) return { body: compileStandardBody(schema, route, context, status), media: null, headers: [] }
+  const headers = compileHeaders(schema as object, context, status)
+  if (isStandardSchema(schema)) return { body: compileStandardBody(schema, route, context, status), media: null, headers }
   const object = schema as Record<string, unknown>
-  const headers = compileHeaders(object, context, status)
   const content = object.content
   if (content === null || typeof content !== 'object') return { body: compileAnyBody(object, route, context, status), media: null, headers }
   const media = new Map<string, BodyCheck>()

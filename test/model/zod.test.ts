@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifySerializerCompiler } from 'f
 import { z } from 'zod'
 import * as community from 'fastify-type-provider-zod'
 import * as official from '@fastify/type-provider-zod'
+import swagger from '@fastify/swagger'
 import plugin from '../../plugin/index.ts'
 import type { FastifyTemporaryResponseOptions } from '../../plugin/index.ts'
 import { list } from '../helpers/app.ts'
@@ -185,6 +186,32 @@ for (const { name, provider } of providers) {
       t.notOk(res.body.includes('secret-value'))
       t.equal(res.headers[bad.split('=')[0]], undefined, `${bad} never reaches the client`)
     }
+  })
+
+  test(`${name}: headers declared in zod's .meta() are checked, exposed, and in the OpenAPI document`, async t => {
+    const app = await zodApp(t, provider, { cors: { origin: '*' } })
+    await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 't', version: '1' } }, transform: provider.jsonSchemaTransform as never })
+    const Body = z.object({ ok: z.boolean() }).meta({ headers: { 'X-Rate-Limit': { type: 'integer', description: 'requests left' } } })
+    const content = { 'application/json': { schema: z.object({ ok: z.boolean() }).meta({ headers: { 'x-media': { type: 'string' } } }) } }
+    app.get('/:n', { schema: { response: { 200: Body } } }, async request => {
+      request.response.headers.set('x-rate-limit', (request.params as { n: string }).n)
+      return { ok: true }
+    })
+    // @fastify/type-provider-zod 1's transform refuses content-keyed response schemas: hidden from it.
+    app.get('/media/m', { schema: { hide: true, response: { 200: { content } } } as object }, async request => {
+      request.response.headers.set('x-media', 'm')
+      return { ok: true }
+    })
+    await app.ready()
+    const good = await app.inject({ url: '/5', headers: { origin: 'https://app.example' } })
+    t.equal(good.headers['x-rate-limit'], '5')
+    t.same(list(good.headers['access-control-expose-headers']), ['x-rate-limit'])
+    const media = await app.inject({ url: '/media/m', headers: { origin: 'https://app.example' } })
+    t.equal(media.headers['x-media'], 'm')
+    t.same(list(media.headers['access-control-expose-headers']), ['x-media'])
+    t.has((await app.inject('/five')).json(), mismatch)
+    const document = app.swagger() as { paths: Record<string, any> }
+    t.same(document.paths['/{n}'].get.responses['200'].headers, { 'X-Rate-Limit': { schema: { type: 'integer' }, description: 'requests left' } })
   })
 
   test(`${name}: validateResponse: false leaves the provider's own check and error alone`, async t => {
