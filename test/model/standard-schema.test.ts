@@ -14,6 +14,7 @@ import type { StandardRoute } from '../../plugin/model/zod.ts'
 import { hasSinclairSchema } from '../../plugin/model/formats.ts'
 import { containsCodec, createCodecBuilder } from '../../plugin/model/codecs.ts'
 import { bundleSchema } from '../../plugin/model/schema-bundle.ts'
+import { declaredHeaderNames } from '../../plugin/model/response-model.ts'
 
 // Standard Schema libraries besides zod (valibot, arktype), and the schema walks that must never
 // enter a Standard Schema or follow a cycle.
@@ -123,6 +124,8 @@ test('a JSON Schema media type beside a Standard Schema one is checked by the pl
 test('findStandardSchema looks where Fastify reads schemas, and only there', async t => {
   t.equal(findStandardSchema({ 200: { content: { 'application/json': null } }, 201: { type: 'object', properties: { a: z.string() } } }), null)
   t.equal(findStandardSchema({ 200: { headers: { 'x-a': z.string() } } }) !== null, true)
+  t.same(declaredHeaderNames({ 200: { content: { 'application/json': null } } }), [])
+  t.same(declaredHeaderNames({ 200: z.object({}).meta({ headers: { 'X-A': {} } }), 201: type({}), 202: v.object({}) }), ['x-a'])
 })
 
 test('a declared header schema that validates asynchronously never passes', async t => {
