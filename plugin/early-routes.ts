@@ -45,7 +45,7 @@ export function createEarlyRoutes (base: ResolvedRouteOptions, log: FastifyBaseL
       // Without response schemas the route is served as a route added after the plugin is.
       if (response !== null && typeof response === 'object') {
         log.warn(`fastify-temporary-response: ${name} was added before the plugin loaded; it gets its response model at its first request, and an unusable response schema fails its requests instead of ready(). Await the registration, or add routes in a plugin registered after it`)
-        built = buildResponseModels([{ settings, response, instance, route: name }])
+        built = buildResponseModels([{ settings, response, instance, route: name, standard: null }])
       }
       // Awaited by every request; never an unhandled rejection before the first one does.
       built.catch(noop)

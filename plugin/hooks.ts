@@ -16,14 +16,17 @@ import { resolveRouteOptions } from './options.ts'
 import { hasSinclairSchema, loadSinclairFormats } from './model/formats.ts'
 import type { SinclairFormats } from './model/formats.ts'
 import { buildResponseModel, declaredHeaderNames, findBodyCheck, findStatusModel } from './model/response-model.ts'
-import type { ResponseMismatch, ResponseModel } from './model/response-model.ts'
+import type { BodyCheck, ResponseMismatch, ResponseModel } from './model/response-model.ts'
 import { buildRouteEncoder, encodeFailureDetails } from './model/route-encoder.ts'
 import { encodeResponse } from './model/response-encoder.ts'
 import type { ResponseEncoder } from './model/response-encoder.ts'
 import { EncodeFailure } from './model/codecs.ts'
+import { findStandardSchema } from './model/standard-schema.ts'
+import { buildStandardModel, hasStandardBody, noStatusSchema, refuseStandardSchemas, wrapSerializerCompiler } from './model/zod.ts'
+import type { SerializerCompiler, StandardRoute } from './model/zod.ts'
 import { getHolder, markAnswered } from './holder/request-holder.ts'
 import { kAppliedStatus, kFailed, kRouteHooked } from './symbols.ts'
-import { guardPayload, markSerialized } from './guard.ts'
+import { guardPayload, isErrorResponse, markSerialized } from './guard.ts'
 import { isWebResponse, unpackWebResponse } from './merge/web-response.ts'
 import { wireEventStream } from './merge/event-stream.ts'
 import type { EventStreams } from './merge/event-stream.ts'
@@ -37,6 +40,8 @@ export interface PendingModel {
   /** The instance the route was added to: its `getSchemas()` are the ones Fastify resolves with. */
   instance: FastifyInstance
   route: string
+  /** Set when the response schemas hold a zod (Standard Schema) schema: see model/zod.ts. */
+  standard: StandardRoute | null
 }
 
 function isObject (value: unknown): value is object {
@@ -62,7 +67,12 @@ export function resolveRouteSettings (routeOptions: RouteOptions, base: Resolved
 export async function buildResponseModels (pending: PendingModel[]): Promise<void> {
   const built = new WeakMap<object, WeakMap<FastifyInstance, { model?: ResponseModel, encoder?: ResponseEncoder | null }>>()
   let sinclair: Promise<SinclairFormats> | null = null
-  for (const { settings, response, instance, route } of pending.splice(0)) {
+  for (const { settings, response, instance, route, standard } of pending.splice(0)) {
+    if (standard !== null) {
+      // The route's serializer encodes and checks: no encoder, and a model without body checks.
+      if (settings.validateResponse) settings.model = buildStandardModel(response, standard, { route, shared: instance.getSchemas(), sinclair: null })
+      continue
+    }
     const byInstance = built.get(response) ?? new WeakMap()
     built.set(response, byInstance)
     const entry = byInstance.get(instance) ?? {}
@@ -171,6 +181,47 @@ export function createPreSerialization (settings: RouteSettings): preSerializati
   }
 }
 
+/**
+ * The preSerialization hook of a route with zod (Standard Schema) response schemas: the staged
+ * status selects the schema the route's own serializer checks with; a status or media type
+ * that has none is refused, never sent unchecked.
+ */
+export function createStandardPreSerialization (settings: RouteSettings): preSerializationHookHandler<unknown> {
+  return function preSerializationStandardSchema (request, reply: FastifyReply, payload, done) {
+    const holder = getHolder(request)
+    if (holder !== null && !holder[kFailed]) applyStagedStatus(holder, reply)
+    const model = settings.model
+    const statusCode = reply.raw.statusCode
+    // The provider's serializer writes what follows: marked, as any schema serializer's output.
+    const unserved = markSerialized(request, statusCode, model, holder)
+    if (unserved !== null) return done(unserved)
+    if (model === null || isErrorResponse(request)) {
+      done(null, payload)
+      return
+    }
+    const status = findStatusModel(model, statusCode)
+    const check = status === undefined ? undefined : findBodyCheck(status, reply.getHeader('content-type'))
+    const dropped = holder !== null && holder[kAppliedStatus] === statusCode && noBodyStatuses.has(statusCode)
+    const mismatches = dropped ? null : check === undefined ? noStatusSchema : (check as BodyCheck)(payload)
+    if (mismatches === null) done(null, payload)
+    else done(Object.assign(new FST_TEMP_RESPONSE_INVALID_RESPONSE(statusCode), { details: mismatches }))
+  }
+}
+
+/** Wraps the route's own serializer compiler; without one, the model refuses its Standard Schemas at `ready()`. */
+function resolveStandardRoute (instance: FastifyInstance, routeOptions: RouteOptions, settings: RouteSettings): StandardRoute {
+  const routeLevel = routeOptions.serializerCompiler as SerializerCompiler | undefined
+  // Fastify sets up its default compiler only at ready(): one seen now was set by the application.
+  const standard: StandardRoute = { ownCompiler: (routeLevel ?? instance.serializerCompiler) !== undefined, serializers: new Map() }
+  if (!settings.validateResponse) return standard
+  if (standard.ownCompiler) {
+    routeOptions.serializerCompiler = wrapSerializerCompiler(standard, () => routeLevel ?? instance.serializerCompiler as SerializerCompiler)
+  } else if (hasStandardBody(routeOptions.schema?.response as object)) {
+    routeOptions.serializerCompiler = refuseStandardSchemas
+  }
+  return standard
+}
+
 function toArray (hooks: Hook | Hook[] | undefined): Hook[] {
   return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]
 }
@@ -194,9 +245,11 @@ export function createOnRoute (base: ResolvedRouteOptions, pending: PendingModel
     wireEventStream(routeOptions, settings, streams)
     const response = routeOptions.schema?.response
     if (isObject(response)) {
-      pending.push({ settings, response, instance: this, route: `${routeOptions.method} ${routeOptions.url}` })
+      const standard = findStandardSchema(response) === null ? null : resolveStandardRoute(this, routeOptions, settings)
+      pending.push({ settings, response, instance: this, route: `${routeOptions.method} ${routeOptions.url}`, standard })
       const preSerialization = toArray(routeOptions.preSerialization as Hook | Hook[] | undefined)
-      routeOptions.preSerialization = [...preSerialization, createPreSerialization(settings)] as RouteOptions['preSerialization']
+      const own = standard === null ? createPreSerialization(settings) : createStandardPreSerialization(settings)
+      routeOptions.preSerialization = [...preSerialization, own] as RouteOptions['preSerialization']
     }
   }
 }

@@ -1,4 +1,5 @@
 import { resolveId, resolvePointer } from './schema-bundle.ts'
+import { isStandardSchema } from './standard-schema.ts'
 
 // A response schema's codecs, found once per schema at ready() and turned into one encoder per
 // status and media type: the handler returns decoded (domain) values, the encoder calls each
@@ -45,7 +46,7 @@ export function findOwnEncode (node: Node): Encoder | undefined {
 
 /** Whether a schema carries a codec anywhere, `$ref`s not followed: what `addSchema()` must keep. */
 export function containsCodec (value: unknown, seen = new Set<object>()): boolean {
-  if (value === null || typeof value !== 'object' || seen.has(value)) return false
+  if (value === null || typeof value !== 'object' || seen.has(value) || isStandardSchema(value)) return false
   seen.add(value)
   if (!Array.isArray(value) && findOwnEncode(value as Node) !== undefined) return true
   return Object.values(value).some(item => containsCodec(item, seen))
@@ -78,7 +79,7 @@ export function enter (node: Node, scope: Scope): Located {
 }
 
 function collectIds (ids: Map<string, Located>, value: unknown, scope: Scope, seen: Set<object>): void {
-  if (value === null || typeof value !== 'object' || seen.has(value)) return
+  if (value === null || typeof value !== 'object' || seen.has(value) || isStandardSchema(value)) return
   seen.add(value)
   if (!Array.isArray(value) && typeof (value as Node).$id === 'string') {
     const located = enter(value as Node, scope)

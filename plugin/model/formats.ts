@@ -1,6 +1,7 @@
 import * as Format from 'typebox/format'
 import { fullFormats } from 'ajv-formats/dist/formats.js'
 import { UncheckableSchema } from './schema-bundle.ts'
+import { isStandardSchema } from './standard-schema.ts'
 
 // The checker (typebox 1.x) passes any string whose `format` it does not know, so every format a
 // response schema names is resolved when the checker is built, or the schema is refused.
@@ -49,11 +50,12 @@ export function resolveFormat (name: string, node: object, sinclair: SinclairFor
   return prefixed
 }
 
-/** Whether a value holds a TypeBox 0.34 schema anywhere. */
-export function hasSinclairSchema (value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false
+/** Whether a value holds a TypeBox 0.34 schema anywhere; a cycle or a Standard Schema (zod) is not followed. */
+export function hasSinclairSchema (value: unknown, seen = new Set<object>()): boolean {
+  if (value === null || typeof value !== 'object' || seen.has(value) || isStandardSchema(value)) return false
   if (sinclairKind in value) return true
-  return Object.values(value).some(hasSinclairSchema)
+  seen.add(value)
+  return Object.values(value).some(item => hasSinclairSchema(item, seen))
 }
 
 /** @sinclair/typebox's FormatRegistry, imported only for routes with 0.34 schemas. */

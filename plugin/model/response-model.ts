@@ -6,6 +6,7 @@ import type { SinclairFormats } from './formats.ts'
 import { normalizeForCheck } from './serialized-value.ts'
 import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
 import { compileToJSONProbe } from './to-json-probe.ts'
+import { isStandardSchema, metaHeaderEntries, standardHeaderEntries } from './standard-schema.ts'
 
 /** A failed check, as it goes to the log: where, and what was expected. Never the value. */
 export interface ResponseMismatch {
@@ -98,7 +99,7 @@ function escapeName (name: string): string {
 // A JSON number (RFC 8259 6), the only spelling a header value may have to pass as one.
 const jsonNumberRE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 
-function compileHeader (schema: unknown, context: ModelContext, where: string): (value: string) => boolean {
+export function compileHeader (schema: unknown, context: ModelContext, where: string): (value: string) => boolean {
   const validator = compileBundle(schema, context, where)
   // On the wire every header is a string. It passes as itself, or as the number
   // or boolean it spells exactly: '3' is an integer, '3.5', ' 3' and 'true' are not.
@@ -109,13 +110,23 @@ function compileHeader (schema: unknown, context: ModelContext, where: string): 
   }
 }
 
-/** The declared headers of one status: the status's own `headers`, and those of each media type. */
-function declaredHeaders (schema: SchemaObject): Array<[string, unknown]> {
+/**
+ * The declared headers of one status: the status's own `headers`, and those of each media type.
+ * A map of names to schemas, or an object schema of a Standard Schema library (zod's
+ * `z.object({ ... })`), whose properties are the headers; a Standard Schema is never walked.
+ */
+export function declaredHeaders (schema: SchemaObject): Array<[string, unknown]> {
+  if (isStandardSchema(schema)) return metaHeaderEntries(schema)
   const maps = [schema.headers]
+  const entries: Array<[string, unknown]> = []
   if (isObject(schema.content)) {
-    for (const media of Object.values(schema.content)) maps.push(isObject(media) && isObject(media.schema) ? media.schema.headers : undefined)
+    for (const media of Object.values(schema.content)) {
+      const body = isObject(media) ? media.schema : undefined
+      if (isStandardSchema(body)) entries.push(...metaHeaderEntries(body))
+      else maps.push(isObject(body) ? body.headers : undefined)
+    }
   }
-  return maps.flatMap(map => isObject(map) ? Object.entries(map) : [])
+  return entries.concat(maps.flatMap(map => isStandardSchema(map) ? standardHeaderEntries(map) ?? [] : isObject(map) ? Object.entries(map) : []))
 }
 
 /** Every declared header name of a `schema.response`, lower-cased, over all statuses. */

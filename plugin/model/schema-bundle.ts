@@ -3,6 +3,8 @@
 // with the shared schemas it reaches (fastify.addSchema()) embedded under `$defs`, resolved
 // as fast-json-stringify resolves them: by `$id`, then the fragment as a JSON pointer.
 
+import { isStandardSchema, vendorOf } from './standard-schema.ts'
+
 /** Why a schema cannot be checked; `buildResponseModel` turns it into the coded error. */
 export class UncheckableSchema extends Error {}
 
@@ -21,6 +23,8 @@ interface Bundler {
   refs: Array<{ node: Node, base: string, pointer: string }>
   /** The name the checker knows a node's `format` by; throws for a format no registry knows. */
   format: (name: string, node: Node) => string
+  /** The objects being copied, root first: one met again is a cycle of objects, not JSON. */
+  ancestors: Set<object>
 }
 
 /** Keywords whose value is a schema, or an array of schemas. */
@@ -56,8 +60,23 @@ function child (place: Place, key: string | number): Place {
  * OpenAPI keyword that fast-json-stringify and Ajv honour) becomes `'null'` in `type`.
  */
 function copy (bundler: Bundler, value: unknown, place: Place): unknown {
-  if (Array.isArray(value)) return value.map((item, i) => copy(bundler, item, child(place, i)))
+  if (isStandardSchema(value)) throw new UncheckableSchema(`a ${vendorOf(value)} schema (Standard Schema) sits inside a JSON Schema at ${place.pointer}; write the whole response schema in one of them`)
+  if (value !== null && typeof value === 'object' && bundler.ancestors.has(value)) {
+    throw new UncheckableSchema(`the schema contains itself at ${place.pointer} (a cycle of objects, which JSON cannot hold); write the recursion as a $ref`)
+  }
+  if (Array.isArray(value)) return copyWithin(bundler, value, () => value.map((item, i) => copy(bundler, item, child(place, i))))
   if (!isObject(value)) return value
+  return copyWithin(bundler, value, () => copyNode(bundler, value, place))
+}
+
+function copyWithin<T> (bundler: Bundler, value: object, run: () => T): T {
+  bundler.ancestors.add(value)
+  const result = run()
+  bundler.ancestors.delete(value)
+  return result
+}
+
+function copyNode (bundler: Bundler, value: Node, place: Place): Node {
   const node: Node = {}
   if (typeof value.$id === 'string') {
     place = { pointer: place.pointer, base: resolveId(value.$id, place.base), basePointer: place.pointer }
@@ -143,7 +162,7 @@ function rewriteRef (bundler: Bundler, root: Node, ref: { node: Node, base: stri
 export function bundleSchema (schema: unknown, shared: Record<string, unknown>, format: Bundler['format']): Node {
   const defs: Node = {}
   const root: Node = { $defs: defs, $ref: '#/$defs/schema' }
-  const bundler: Bundler = { shared, ids: new Map(), defs, refs: [], format }
+  const bundler: Bundler = { shared, ids: new Map(), defs, refs: [], format, ancestors: new Set() }
   defs.schema = copy(bundler, schema, { pointer: '/$defs/schema', base: '', basePointer: '/$defs/schema' })
   // Embedding a shared schema can add refs: walk until none is left.
   for (let i = 0; i < bundler.refs.length; i++) rewriteRef(bundler, root, bundler.refs[i])
