@@ -366,3 +366,17 @@ test('a declared name stays exposed when its staged value loses', async t => {
   t.equal(res.headers['x-declared'], 'own')
   t.same(list(res.headers['access-control-expose-headers']), ['x-declared'])
 })
+
+test('a response that stages no header after one that did exposes the declared names only', async t => {
+  const app = await build(t, { cors: { origin } })
+  app.get('/', { schema: declared }, async request => {
+    if ((request.query as { stage?: string }).stage === '1') request.response.headers.set('X-A', '1')
+    else request.response.statusCode = 200
+    return { ok: true }
+  })
+  const exposedWith = async (stage: string) => (await app.inject({ url: '/', query: { stage }, headers: { origin } })).headers['access-control-expose-headers']
+  t.equal(await exposedWith('1'), 'x-a, x-declared')
+  t.equal(await exposedWith('0'), 'x-declared')
+  t.equal(await exposedWith('0'), 'x-declared', 'the kept list, reused')
+  t.equal(await exposedWith('1'), 'x-a, x-declared')
+})
