@@ -13,10 +13,10 @@ export const kFailed = Symbol('fastify-temporary-response.failed')
 export const kAppliedStatus = Symbol('fastify-temporary-response.applied-status')
 /** Holder, to undo a merge: name, previous value, name, ... for each header it wrote; `null` until one. */
 export const kUndo = Symbol('fastify-temporary-response.undo')
-/** Headers: the lower-case names staged, in insertion order (never `set-cookie`). */
-export const kNames = Symbol('fastify-temporary-response.names')
-/** Headers: the combined value of each name in kNames, at the same index. */
-export const kValues = Symbol('fastify-temporary-response.values')
+/** Headers: lower-case name to combined value, in insertion order (never `set-cookie`). */
+export const kEntries = Symbol('fastify-temporary-response.entries')
+/** Headers: Fetch's sorted and combined list for iteration, `null` until read after a change. */
+export const kSorted = Symbol('fastify-temporary-response.sorted')
 /** Headers: the staged `Set-Cookie` lines, in order. */
 export const kCookies = Symbol('fastify-temporary-response.cookies')
 /** Headers: a staged value has a byte above 0x7F. */

@@ -286,3 +286,97 @@ test('the exposure list is a one-byte string, request after request, so Node wri
   }
   t.same(shapes, [true, true, true])
 })
+
+test('a staged header that loses to reply.header() is sent with the reply\'s value and not exposed', async t => {
+  const app = await build(t, { cors: { origin, credentials: true, exposedHeaders: 'X-Total' } })
+  app.get('/', async (request, reply) => {
+    request.response.headers.set('X-Owned', 'staged')
+    request.response.headers.set('X-Staged', 'staged')
+    request.response.headers.set('Vary', 'Accept-Language')
+    reply.header('X-Owned', 'the reply\'s own')
+    reply.header('Vary', 'Accept')
+    return 'ok'
+  })
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.equal(res.headers['x-owned'], 'the reply\'s own')
+  t.equal(res.headers['x-staged'], 'staged')
+  t.same(list(res.headers.vary), ['Accept', 'accept-language'], 'a token list is merged, so its staged value is sent')
+  t.same(list(res.headers['access-control-expose-headers']), ['X-Total', 'x-staged', 'vary'])
+})
+
+test('a staged header that loses to a returned Response\'s header is not exposed', async t => {
+  const app = await build(t, { cors: { origin } })
+  app.get('/', async request => {
+    request.response.headers.set('X-Owned', 'staged')
+    request.response.headers.set('X-Staged', 'staged')
+    return new Response('x', { headers: { 'x-owned': 'the Response\'s own' } })
+  })
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.equal(res.headers['x-owned'], 'the Response\'s own')
+  t.same(list(res.headers['access-control-expose-headers']), ['x-staged'])
+})
+
+test('a kept header that loses to an error\'s headers is not exposed on the error response', async t => {
+  const app = await build(t, { cors: { origin }, keepOnError: true })
+  app.get('/', async request => {
+    request.response.headers.set('X-Request-Id', 'staged')
+    request.response.headers.set('X-Kept', 'k')
+    throw Object.assign(new Error('teapot'), { statusCode: 418, headers: { 'x-request-id': 'the error\'s own' } })
+  })
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.equal(res.statusCode, 418)
+  t.equal(res.headers['x-request-id'], 'the error\'s own')
+  t.equal(res.headers['x-kept'], 'k')
+  t.same(list(res.headers['access-control-expose-headers']), ['x-kept'])
+})
+
+test('a name that loses on one request and wins on the next is exposed exactly when its staged value is sent', async t => {
+  const app = await build(t, { cors: { origin } })
+  app.get('/', async (request, reply) => {
+    request.response.headers.set('X-A', 'staged')
+    request.response.headers.set('X-B', 'staged')
+    const { own } = request.query as { own?: string }
+    for (const name of own?.split(',') ?? []) reply.header(name, 'own')
+    return 'ok'
+  })
+  const exposedWith = async (own?: string) => {
+    const res = await app.inject({ url: '/', query: own === undefined ? {} : { own }, headers: { origin } })
+    return res.headers['access-control-expose-headers']
+  }
+  t.equal(await exposedWith(), 'x-a, x-b')
+  t.equal(await exposedWith('x-a'), 'x-b', 'x-a lost')
+  t.equal(await exposedWith(), 'x-a, x-b', 'x-a won again')
+  t.equal(await exposedWith('x-b'), 'x-a', 'x-b lost')
+  t.equal(await exposedWith('x-b'), 'x-a', 'x-b lost again')
+  t.equal(await exposedWith('x-a,x-b'), undefined, 'both lost')
+  t.equal(await exposedWith(), 'x-a, x-b', 'both won')
+  t.equal(await exposedWith('x-a'), 'x-b', 'x-a lost, after a response the route reused')
+})
+
+test('a declared name stays exposed when its staged value loses', async t => {
+  const app = await build(t, { cors: { origin } })
+  app.get('/', { schema: declared }, async (request, reply) => {
+    request.response.headers.set('X-Declared', 'staged')
+    request.response.headers.set('X-Owned', 'staged')
+    reply.header('X-Declared', 'own')
+    reply.header('X-Owned', 'own')
+    return { ok: true }
+  })
+  const res = await app.inject({ url: '/', headers: { origin } })
+  t.equal(res.headers['x-declared'], 'own')
+  t.same(list(res.headers['access-control-expose-headers']), ['x-declared'])
+})
+
+test('a response that stages no header after one that did exposes the declared names only', async t => {
+  const app = await build(t, { cors: { origin } })
+  app.get('/', { schema: declared }, async request => {
+    if ((request.query as { stage?: string }).stage === '1') request.response.headers.set('X-A', '1')
+    else request.response.statusCode = 200
+    return { ok: true }
+  })
+  const exposedWith = async (stage: string) => (await app.inject({ url: '/', query: { stage }, headers: { origin } })).headers['access-control-expose-headers']
+  t.equal(await exposedWith('1'), 'x-a, x-declared')
+  t.equal(await exposedWith('0'), 'x-declared')
+  t.equal(await exposedWith('0'), 'x-declared', 'the kept list, reused')
+  t.equal(await exposedWith('1'), 'x-a, x-declared')
+})

@@ -5,7 +5,9 @@ import {
   FST_TEMP_RESPONSE_INVALID_HEADER_VALUE
 } from '../errors.ts'
 import { describe, toText } from '../describe.ts'
-import { kCookies, kNames, kObsText, kSealed, kValues } from '../symbols.ts'
+import { createHeadersIterator, forEachHeader } from './headers-iterator.ts'
+import type { SortedList } from './headers-iterator.ts'
+import { kCookies, kEntries, kObsText, kSealed, kSorted } from '../symbols.ts'
 
 // RFC 9110 5.6.2: token = 1*tchar
 // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
@@ -67,8 +69,16 @@ function isBlank (code: number): boolean {
  * benchmark's throughput on Node 20). A name that is a key already stays one-byte, in every Node.
  */
 function internalize (name: string): string {
-  return Object.keys({ [name]: 0 })[0]
+  internalizer[name] = 0
+  const key = Object.keys(internalizer)[0]
+  delete internalizer[name]
+  return key
 }
+
+// A null-prototype object is a dictionary in V8 from the start: a name added and deleted leaves
+// no hidden class behind, where an object literal with a computed key makes a new one for every
+// distinct name (a cost that grew with the number of names staged).
+const internalizer: Record<string, number> = Object.create(null)
 
 // Names are almost always constants: remember the ones that passed, up to a bound, internalized.
 const writableNames = new Map<string, string>()
@@ -89,26 +99,25 @@ function normalizeWritableName (name: string): string {
  * The staged headers of a temporary response: the Fetch `Headers` API
  * (https://fetch.spec.whatwg.org/#headers-class), with names case-insensitive,
  * `Set-Cookie` kept as separate lines, and every write validated at the call.
+ * Iteration walks Fetch's sorted list as it is at each step (see headers-iterator.ts).
  */
 export class TemporaryHeaders implements Headers {
   /**
-   * Lower-case names and their combined values, in insertion order, as two
-   * parallel arrays: a request stages a handful of headers, and a linear scan
-   * of a few strings beats a Map and allocates no entry tuples.
-   * `set-cookie` is never here.
+   * Lower-case names and their combined values, in insertion order: every lookup is
+   * constant time, so staging n names costs O(n). `set-cookie` is never here.
    */
-  readonly [kNames]: string[]
-  readonly [kValues]: string[]
+  readonly [kEntries]: Map<string, string>
   /** Staged `Set-Cookie` lines, in order. */
   [kCookies]: string[]
+  [kSorted]: SortedList | null
   [kSealed]: boolean
   /** A staged value has obs-text (0x80-0xFF), which a string body would re-encode. */
   [kObsText]: boolean
 
   constructor () {
-    this[kNames] = []
-    this[kValues] = []
+    this[kEntries] = new Map()
     this[kCookies] = noCookies
+    this[kSorted] = null
     this[kSealed] = false
     this[kObsText] = false
   }
@@ -122,8 +131,14 @@ export class TemporaryHeaders implements Headers {
     assertWritable(this, 'headers.append()')
     const key = normalizeWritableName(name)
     const text = normalizeHeaderValue(this, key, value)
-    if (key === 'set-cookie') addCookie(this, text)
-    else putValue(this, key, text, true)
+    if (key === 'set-cookie') {
+      addCookie(this, text)
+      return
+    }
+    const entries = this[kEntries]
+    const current = entries.get(key)
+    entries.set(key, current === undefined ? text : current + ', ' + text)
+    this[kSorted] = null
   }
 
   /**
@@ -135,7 +150,8 @@ export class TemporaryHeaders implements Headers {
     const key = normalizeWritableName(name)
     const text = normalizeHeaderValue(this, key, value)
     if (key === 'set-cookie') this[kCookies] = [text]
-    else putValue(this, key, text, false)
+    else this[kEntries].set(key, text)
+    this[kSorted] = null
   }
 
   /**
@@ -145,15 +161,9 @@ export class TemporaryHeaders implements Headers {
   delete (name: string): void {
     assertWritable(this, 'headers.delete()')
     const key = normalizeHeaderName(name)
-    if (key === 'set-cookie') {
-      this[kCookies] = noCookies
-      return
-    }
-    const index = this[kNames].indexOf(key)
-    if (index !== -1) {
-      this[kNames].splice(index, 1)
-      this[kValues].splice(index, 1)
-    }
+    if (key === 'set-cookie') this[kCookies] = noCookies
+    else this[kEntries].delete(key)
+    this[kSorted] = null
   }
 
   /** The combined value of a staged header, or `null`. */
@@ -162,7 +172,7 @@ export class TemporaryHeaders implements Headers {
     if (key === 'set-cookie') {
       return this[kCookies].length === 0 ? null : this[kCookies].join(', ')
     }
-    return stagedValue(this, key) ?? null
+    return this[kEntries].get(key) ?? null
   }
 
   /** The staged `Set-Cookie` lines, one string each. */
@@ -173,45 +183,40 @@ export class TemporaryHeaders implements Headers {
   /** Whether a header is staged. */
   has (name: string): boolean {
     const key = normalizeHeaderName(name)
-    return key === 'set-cookie' ? this[kCookies].length !== 0 : this[kNames].includes(key)
+    return key === 'set-cookie' ? this[kCookies].length !== 0 : this[kEntries].has(key)
   }
 
+  /** Calls `callback(value, name, headers)` for each pair, in iteration order, as Fetch does. */
   forEach (callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
-    for (const [key, value] of this) {
-      callback.call(thisArg, value, key, this)
-    }
+    forEachHeader(this, callback, thisArg)
   }
 
   /** Name/value pairs sorted by name, one pair per `Set-Cookie` line, as Fetch iterates. */
-  * entries (): IterableIterator<[string, string]> {
-    const names = this[kNames].slice()
-    if (this[kCookies].length !== 0) names.push('set-cookie')
-    names.sort()
-    for (const key of names) {
-      if (key === 'set-cookie') {
-        for (const cookie of this[kCookies]) yield [key, cookie]
-      } else {
-        yield [key, stagedValue(this, key) as string]
-      }
-    }
+  entries (): IterableIterator<[string, string]> {
+    return createHeadersIterator(this, 'key+value')
   }
 
-  * keys (): IterableIterator<string> {
-    for (const [key] of this.entries()) yield key
+  /** The names, in iteration order. */
+  keys (): IterableIterator<string> {
+    return createHeadersIterator(this, 'key')
   }
 
-  * values (): IterableIterator<string> {
-    for (const [, value] of this.entries()) yield value
+  /** The values, in iteration order. */
+  values (): IterableIterator<string> {
+    return createHeadersIterator(this, 'value')
   }
 
-  [Symbol.iterator] (): IterableIterator<[string, string]> {
-    return this.entries()
-  }
+  /** The same function as `entries`, as WebIDL makes it. */
+  declare [Symbol.iterator]: () => IterableIterator<[string, string]>
 
   get [Symbol.toStringTag] (): string {
     return 'Headers'
   }
 }
+
+Object.defineProperty(TemporaryHeaders.prototype, Symbol.iterator, {
+  value: TemporaryHeaders.prototype.entries, writable: true, enumerable: false, configurable: true
+})
 
 /** Shared by every holder until its first cookie, so a request without cookies allocates no list. */
 const noCookies: string[] = Object.freeze([]) as unknown as string[]
@@ -220,23 +225,12 @@ const noCookies: string[] = Object.freeze([]) as unknown as string[]
 export function addCookie (headers: TemporaryHeaders, line: string): void {
   if (headers[kCookies] === noCookies) headers[kCookies] = [line]
   else headers[kCookies].push(line)
-}
-
-/** Stages a value under a lower-case name (not `set-cookie`), replacing or, with `join`, appending. */
-function putValue (headers: TemporaryHeaders, key: string, text: string, join: boolean): void {
-  const index = headers[kNames].indexOf(key)
-  if (index === -1) {
-    headers[kNames].push(key)
-    headers[kValues].push(text)
-  } else {
-    headers[kValues][index] = join ? headers[kValues][index] + ', ' + text : text
-  }
+  headers[kSorted] = null
 }
 
 /** The staged value of a lower-case name (not `set-cookie`), or `undefined`. */
 export function stagedValue (headers: TemporaryHeaders, key: string): string | undefined {
-  const index = headers[kNames].indexOf(key)
-  return index === -1 ? undefined : headers[kValues][index]
+  return headers[kEntries].get(key)
 }
 
 /** Throws the coded error for a write after the merge. */

@@ -10,7 +10,7 @@ import type { ResolvedRouteOptions } from '../options.ts'
 import type { ResponseEncoder } from '../model/response-encoder.ts'
 import type { ResponseModel } from '../model/response-model.ts'
 import { findStatusModel } from '../model/response-model.ts'
-import { kAppliedStatus, kCookies, kFailed, kHeaders, kNames, kObsText, kSealed, kUndo, kValues } from '../symbols.ts'
+import { kAppliedStatus, kCookies, kEntries, kFailed, kHeaders, kObsText, kSealed, kUndo } from '../symbols.ts'
 import type { TemporaryResponse } from '../holder/temporary-response.ts'
 import { sealTemporaryResponse } from '../holder/temporary-response.ts'
 
@@ -73,12 +73,13 @@ export function mergeTemporaryResponse (
   if (failed) undoMerge(holder, reply)
   if (!failed && !fromResponse) applyStagedStatus(holder, reply)
   const headers = holder[kHeaders]
+  let unsent: ReadonlySet<string> | null = null
   if (headers !== null) {
     if (!failed && settings.model?.declaresHeaders === true) {
       const error = checkDeclaredHeaders(headers, reply, settings.model, reply.raw.statusCode)
       if (error !== null) return error
     }
-    writeStagedHeaders(headers, holder, reply, failed ? settings.keepOnError : true, failed ? settings.model : null)
+    unsent = writeStagedHeaders(headers, holder, reply, failed ? settings.keepOnError : true, failed ? settings.model : null)
     // Node writes the head and a string body in one write, in the body's encoding (UTF-8),
     // which would re-encode obs-text in a header (nodejs/node#42579). A Buffer body does not.
     if (headers[kObsText] && typeof payload === 'string') payload = Buffer.from(payload)
@@ -87,7 +88,7 @@ export function mergeTemporaryResponse (
   if (applied !== 0 && reply.raw.statusCode === applied && noBodyStatuses.has(applied)) {
     payload = dropBody(reply, payload)
   }
-  if (settings.exposeDeclared) exposeNames(request, reply, holder, settings)
+  if (settings.exposeDeclared) exposeNames(request, reply, holder, settings, unsent)
   return payload
 }
 
@@ -135,16 +136,20 @@ function failsDeclaration (model: ResponseModel, name: string, value: string): b
 /**
  * Writes staged headers, then cookies, into the reply by the precedence rules. On an error
  * response (`model` given), a kept value that a declared header schema refuses stays behind.
+ * Returns the staged names (not `set-cookie`) whose value was not sent, or `null` when all were.
  */
-function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryResponse, reply: FastifyReply, keep: Keep, model: ResponseModel | null): void {
-  const names = headers[kNames]
-  const values = headers[kValues]
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]
-    if (!isKept(keep, name) || (model?.declaresHeaders === true && failsDeclaration(model, name, values[i]))) continue
-    const current = reply.getHeader(name)
-    const value = mergedValue(name, values[i], current)
-    if (value !== undefined) writeHeader(holder, reply, name, value, current)
+function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryResponse, reply: FastifyReply, keep: Keep, model: ResponseModel | null): Set<string> | null {
+  let unsent: Set<string> | null = null
+  for (const [name, staged] of headers[kEntries]) {
+    if (isKept(keep, name) && (model?.declaresHeaders !== true || !failsDeclaration(model, name, staged))) {
+      const current = reply.getHeader(name)
+      const value = mergedValue(name, staged, current)
+      if (value !== undefined) {
+        writeHeader(holder, reply, name, value, current)
+        continue
+      }
+    }
+    (unsent ??= new Set()).add(name)
   }
   const cookies = headers[kCookies]
   if (cookies.length !== 0 && isKept(keep, 'set-cookie')) {
@@ -154,6 +159,7 @@ function writeStagedHeaders (headers: TemporaryHeaders, holder: TemporaryRespons
     const onRawOnly = current !== undefined && current === reply.raw.getHeader('set-cookie')
     writeHeader(holder, reply, 'set-cookie', onRawOnly ? [...[current].flat(), ...cookies] : cookies, current)
   }
+  return unsent
 }
 
 /**
@@ -190,13 +196,20 @@ function noop (): void {}
 
 /**
  * Adds the staged names that were sent and the declared ones to
- * Access-Control-Expose-Headers, on CORS responses only.
+ * Access-Control-Expose-Headers, on CORS responses only. `unsent`: the staged names
+ * whose value the merge did not send (the reply's own won, or not kept on an error).
  */
-export function exposeNames (request: FastifyRequest, reply: FastifyReply, holder: TemporaryResponse | null, settings: RouteSettings): void {
+export function exposeNames (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  holder: TemporaryResponse | null,
+  settings: RouteSettings,
+  unsent: ReadonlySet<string> | null = null
+): void {
   if (!reply.hasHeader('access-control-allow-origin')) return
   // A preflight is @fastify/cors's business.
   if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) return
-  const exposed = findExposedNames(holder, settings)
+  const exposed = findExposedNames(holder, settings, unsent)
   if (exposed.names.length === 0) return
   const current = reply.getHeader('access-control-expose-headers')
   // Names are lower-case and distinct already: with nothing to merge into, they are joined once.
@@ -209,31 +222,36 @@ const noNames: readonly string[] = []
 
 /**
  * The staged names that were sent (kept, on an error response), then the declared ones. A route's
- * requests mostly stage the same names, so the last list is kept on the route and reused while
- * they do.
+ * requests mostly stage the same names and send them all, so the list of such a response is kept
+ * on the route and reused while they do; a response where a staged value lost (or an error
+ * response) gets a list of its own and leaves the kept one alone.
  */
-function findExposedNames (holder: TemporaryResponse | null, settings: RouteSettings): ExposedNames {
-  const staged = (settings.exposeStaged ? holder?.[kHeaders]?.[kNames] : undefined) ?? noNames
-  const failed = holder?.[kFailed] === true
+function findExposedNames (holder: TemporaryResponse | null, settings: RouteSettings, unsent: ReadonlySet<string> | null): ExposedNames {
+  const staged = settings.exposeStaged ? holder?.[kHeaders]?.[kEntries] : undefined
+  const reusable = unsent === null && holder?.[kFailed] !== true
   const last = settings.exposed
-  if (!failed && last !== null && isSameList(last.staged, staged)) return last
-  const keep = failed ? settings.keepOnError : true
+  if (reusable && last !== null && isSameNames(last.staged, staged)) return last
   const names: string[] = []
-  for (const name of staged) {
-    if (isKept(keep, name) && isExposable(name)) names.push(name)
+  if (staged !== undefined) {
+    for (const name of staged.keys()) {
+      if (isExposable(name) && (unsent === null || !unsent.has(name))) names.push(name)
+    }
   }
   for (const name of settings.declaredExposable) {
     if (!names.includes(name)) names.push(name)
   }
-  const exposed = { staged: staged.slice(), names, joined: names.join(', ') }
-  if (!failed) settings.exposed = exposed
+  const exposed = { staged: staged === undefined ? noNames : Array.from(staged.keys()), names, joined: names.join(', ') }
+  if (reusable) settings.exposed = exposed
   return exposed
 }
 
-function isSameList (a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) return false
+/** Whether the staged names are those of a kept list, in the same order. */
+function isSameNames (list: readonly string[], staged: ReadonlyMap<string, string> | undefined): boolean {
+  if (staged === undefined) return list.length === 0
+  if (list.length !== staged.size) return false
+  let i = 0
+  for (const name of staged.keys()) {
+    if (name !== list[i++]) return false
   }
   return true
 }
