@@ -20,6 +20,8 @@ import { buildRouteEncoder, encodeFailureDetails } from './model/route-encoder.t
 import { encodeResponse } from './model/response-encoder.ts'
 import type { ResponseEncoder } from './model/response-encoder.ts'
 import { EncodeFailure } from './model/codecs.ts'
+import { droppedBody } from './model/serializer.ts'
+import { createSerializerCompiler, isCheckedBySerializer, resolveSerializers, usesDefaultSerializer } from './model/route-serializer.ts'
 import { getHolder, markAnswered } from './holder/request-holder.ts'
 import { kAppliedStatus, kFailed, kRouteHooked } from './symbols.ts'
 import { isWebResponse, unpackWebResponse } from './merge/web-response.ts'
@@ -70,6 +72,7 @@ export async function buildResponseModels (pending: PendingModel[]): Promise<voi
     if (settings.validateResponse) {
       entry.model ??= buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: await formats() })
       settings.model = entry.model
+      resolveSerializers(settings, entry.model, instance)
     }
   }
 }
@@ -122,6 +125,8 @@ const noMediaSchema: ResponseMismatch[] = [{ path: '', message: 'The response sc
 
 /** The preSerialization hook of a route with a response schema: staged status, then the response model. */
 export function createPreSerialization (settings: RouteSettings): preSerializationHookHandler<unknown> {
+  // The route's serializer checks what it writes: the body is not checked twice.
+  const checkedBySerializer = isCheckedBySerializer(settings)
   return function preSerializationTemporaryResponse (request, reply: FastifyReply, payload, done) {
     const holder = getHolder(request)
     if (holder !== null && !holder[kFailed]) applyStagedStatus(holder, reply)
@@ -137,8 +142,13 @@ export function createPreSerialization (settings: RouteSettings): preSerializati
     const status = model === null || dropped ? undefined : findStatusModel(model, statusCode)
     const contentType = reply.getHeader('content-type')
     // The handler returns decoded values; what is checked and serialized is their encoding.
+    if (dropped && checkedBySerializer) {
+      done(null, droppedBody)
+      return
+    }
     const body = settings.encoder === null || dropped ? payload : encodeResponse(settings.encoder, statusCode, contentType, payload)
-    const check = status === undefined ? null : findBodyCheck(status, contentType)
+    const found = status === undefined ? null : findBodyCheck(status, contentType)
+    const check = checkedBySerializer && found?.serialize !== undefined ? null : found
     // No schema for the reply's media type: Fastify would send the data unfiltered.
     const mismatches = body instanceof EncodeFailure
       ? encodeFailureDetails(body)
@@ -177,6 +187,10 @@ export function createOnRoute (base: ResolvedRouteOptions, pending: PendingModel
     const response = routeOptions.schema?.response
     if (isObject(response)) {
       pending.push({ settings, response, instance: this, route: `${routeOptions.method} ${routeOptions.url}` })
+      // Validation on and Fastify's own serializer: the response model serializes the route's bodies.
+      if (settings.validateResponse && routeOptions.serializerCompiler === undefined && usesDefaultSerializer(this)) {
+        routeOptions.serializerCompiler = createSerializerCompiler(settings)
+      }
       const preSerialization = toArray(routeOptions.preSerialization as Hook | Hook[] | undefined)
       routeOptions.preSerialization = [...preSerialization, createPreSerialization(settings)] as RouteOptions['preSerialization']
     }

@@ -6,6 +6,9 @@ import type { SinclairFormats } from './formats.ts'
 import { normalizeForCheck } from './serialized-value.ts'
 import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
 import { compileToJSONProbe } from './to-json-probe.ts'
+import { compileReader, Unplannable } from './plan.ts'
+import { createSerializer, listMismatches } from './serializer.ts'
+import type { Serialize } from './serializer.ts'
 
 /** A failed check, as it goes to the log: where, and what was expected. Never the value. */
 export interface ResponseMismatch {
@@ -13,8 +16,12 @@ export interface ResponseMismatch {
   message: string
 }
 
-/** Checks data against one response schema: `null` when it matches, else the mismatches. */
-export type BodyCheck = (data: unknown) => ResponseMismatch[] | null
+/**
+ * Checks data against one response schema: `null` when it matches, else the mismatches. With
+ * `serialize`, the schema's validating serializer, which checks what it writes: the route's
+ * serializer then checks the body, and the preSerialization hook does not.
+ */
+export type BodyCheck = ((data: unknown) => ResponseMismatch[] | null) & { serialize?: Serialize }
 
 /** What the route's response schema for one status (or `2xx`, or `default`) requires. */
 export interface StatusModel {
@@ -60,9 +67,27 @@ function compileBundle (schema: unknown, context: ModelContext, where: string): 
   }
 }
 
-export function compileBody (schema: unknown, context: ModelContext, where: string): BodyCheck {
+/** The reader of a bundle, or `null` for a schema it cannot follow yet (checked before serialization, as before). */
+function planReader (root: SchemaObject): ReturnType<typeof compileReader> | null {
+  try {
+    return compileReader(root)
+  } catch (error) {
+    if (error instanceof Unplannable) return null
+    throw error
+  }
+}
+
+/** The check of a body schema and, for a `status` (not for a union branch), its validating serializer. */
+export function compileBody (schema: unknown, context: ModelContext, where: string, status?: string): BodyCheck {
   const validator = compileBundle(schema, context, where)
   const { root } = validator
+  const read = status === undefined ? null : planReader(root)
+  const check = compileCheck(validator, root)
+  if (read !== null) check.serialize = createSerializer(read, validator, status as string)
+  return check
+}
+
+function compileCheck (validator: ReturnType<typeof Compile>, root: SchemaObject): BodyCheck {
   const probe = compileToJSONProbe(root)
   return function checkBody (data) {
     let value = data
@@ -77,22 +102,6 @@ export function compileBody (schema: unknown, context: ModelContext, where: stri
     }
     return listMismatches(validator.Errors(value))
   }
-}
-
-/** At most ten mismatches, one per missing property: paths and messages, never values. */
-function listMismatches (errors: Iterable<{ keyword: string, instancePath: string, params: unknown, message: string }>): ResponseMismatch[] {
-  const mismatches: ResponseMismatch[] = []
-  for (const error of errors) {
-    const missing = error.keyword === 'required' ? (error.params as { requiredProperties?: string[] }).requiredProperties : undefined
-    for (const name of missing ?? []) mismatches.push({ path: `${error.instancePath}/${escapeName(name)}`, message: 'Required property' })
-    if (missing === undefined) mismatches.push({ path: error.instancePath, message: error.message })
-    if (mismatches.length >= 10) return mismatches.slice(0, 10)
-  }
-  return mismatches
-}
-
-function escapeName (name: string): string {
-  return name.replace(/~/g, '~0').replace(/\//g, '~1')
 }
 
 // A JSON number (RFC 8259 6), the only spelling a header value may have to pass as one.
@@ -141,11 +150,11 @@ function buildStatusModel (status: string, schema: SchemaObject, context: ModelC
     headers.push({ name: key, check: compileHeader(bodySchema(headerSchema as SchemaObject), context, `${status} header ${key}`) })
   }
   if (!isObject(schema.content)) {
-    return { body: compileBody(bodySchema(schema), context, status), media: null, headers }
+    return { body: compileBody(bodySchema(schema), context, status, status), media: null, headers }
   }
   const media = new Map<string, BodyCheck>()
   for (const [type, entry] of Object.entries(schema.content)) {
-    media.set(type, compileBody(bodySchema((entry as SchemaObject).schema as SchemaObject), context, `${status} ${type}`))
+    media.set(type, compileBody(bodySchema((entry as SchemaObject).schema as SchemaObject), context, `${status} ${type}`, status))
   }
   return { body: null, media, headers }
 }

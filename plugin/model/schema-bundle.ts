@@ -58,6 +58,7 @@ function child (place: Place, key: string | number): Place {
 function copy (bundler: Bundler, value: unknown, place: Place): unknown {
   if (Array.isArray(value)) return value.map((item, i) => copy(bundler, item, child(place, i)))
   if (!isObject(value)) return value
+  if (typeof value.$ref === 'string') return copyRef(bundler, value, place)
   const node: Node = {}
   if (typeof value.$id === 'string') {
     place = { pointer: place.pointer, base: resolveId(value.$id, place.base), basePointer: place.pointer }
@@ -82,6 +83,24 @@ function copy (bundler: Bundler, value: unknown, place: Place): unknown {
   if (typeof node.format === 'string') node.format = bundler.format(node.format, value)
   checkType(node.type)
   if (node.nullable === true && typeof node.type === 'string') node.type = [node.type, 'null']
+  return node
+}
+
+/** What draft-07 keeps of a schema with a `$ref`: keywords beside it are ignored, so only definitions stay (a pointer may lead into them). */
+const refSiblings = new Set(['definitions', '$defs'])
+
+/** A `$ref` overrides its siblings (draft-07 8.3), `$id` included: it does not move the base URI either. */
+function copyRef (bundler: Bundler, value: Node, place: Place): Node {
+  const node: Node = { $ref: value.$ref }
+  for (const key of Object.keys(value)) {
+    const item = value[key]
+    if (!refSiblings.has(key) || !isObject(item)) continue
+    const map: Node = {}
+    const at = child(place, key)
+    for (const name of Object.keys(item)) map[name] = copy(bundler, item[name], child(at, name))
+    node[key] = map
+  }
+  bundler.refs.push({ node, base: place.base, pointer: place.basePointer })
   return node
 }
 

@@ -1,0 +1,97 @@
+import { createRequire } from 'node:module'
+import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from '../errors.ts'
+import type { Reader } from './plan.ts'
+import { dropHeld, writeOrdered } from './snapshot-runtime.ts'
+import type { PlanState } from './snapshot-runtime.ts'
+
+// The validating serializer of a route: Fastify calls it with the returned value (codecs already
+// encoded by the preSerialization hook); it reads the value once into its snapshot, checks the
+// snapshot, and writes exactly the snapshot. So what the client receives is what was checked.
+
+/** Where, and what was expected: never the value. */
+export interface Mismatch { path: string, message: string }
+
+/** The compiled check of a bundled schema. */
+export interface Checker {
+  Check: (value: unknown) => boolean
+  Errors: (value: unknown) => Iterable<{ keyword: string, instancePath: string, params: unknown, message: string }>
+}
+
+/**
+ * What the preSerialization hook hands on for a body the staged status drops (204, 304): there
+ * is nothing to check, and Fastify sends no body.
+ */
+export const droppedBody = Object.freeze({})
+
+/** Serializes one value, or throws `FST_TEMP_RESPONSE_INVALID_RESPONSE` with its `details`. */
+export type Serialize = (data: unknown) => string
+
+function escapeName (name: string): string {
+  return name.replace(/~/g, '~0').replace(/\//g, '~1')
+}
+
+/** At most ten mismatches, one per missing property: paths and messages, never values. */
+export function listMismatches (errors: Checker['Errors'] extends (value: unknown) => infer E ? E : never): Mismatch[] {
+  const mismatches: Mismatch[] = []
+  for (const error of errors) {
+    const missing = error.keyword === 'required' ? (error.params as { requiredProperties?: string[] }).requiredProperties : undefined
+    for (const name of missing ?? []) mismatches.push({ path: `${error.instancePath}/${escapeName(name)}`, message: 'Required property' })
+    if (missing === undefined) mismatches.push({ path: error.instancePath, message: error.message })
+    if (mismatches.length >= 10) return mismatches.slice(0, 10)
+  }
+  return mismatches
+}
+
+/** The coded 500 of a body that does not match: the details go to the log, never to the client. */
+export function invalidResponse (status: string | number, details: Mismatch[], cause?: unknown): Error {
+  const error = new FST_TEMP_RESPONSE_INVALID_RESPONSE(status)
+  Object.assign(error, cause === undefined ? { details } : { details, cause })
+  return error
+}
+
+/** The check of a snapshot: `null` when it matches. */
+function checkSnapshot (checker: Checker, snapshot: unknown): Mismatch[] | null {
+  return checker.Check(snapshot) ? null : listMismatches(checker.Errors(snapshot))
+}
+
+/**
+ * The serializer of one status and media type. Keys kept only for the check (undeclared keys under
+ * `additionalProperties: false`, `propertyNames`, `minProperties`, ...) are dropped before the
+ * write, and what is left is checked again: the body written is a checked value.
+ */
+export function createSerializer (read: Reader, checker: Checker, status: string): Serialize {
+  return function serializeChecked (data) {
+    if (data === droppedBody) return ''
+    const state: PlanState = { held: null, order: null }
+    let snapshot: unknown
+    try {
+      snapshot = read(data, state)
+    } catch (error) {
+      throw invalidResponse(status, [{ path: '', message: `the data cannot be serialized: ${(error as Error).message}` }])
+    }
+    let mismatches = checkSnapshot(checker, snapshot)
+    if (mismatches === null && state.held !== null) {
+      dropHeld(state.held)
+      mismatches = checkSnapshot(checker, snapshot)
+    }
+    if (mismatches !== null) throw invalidResponse(status, mismatches)
+    return state.order === null ? JSON.stringify(snapshot) : writeOrdered(snapshot, state.order)
+  }
+}
+
+type Build = (schema: unknown, options: { schema: Record<string, unknown> }) => Serialize
+
+let fastJsonStringify: Build | undefined
+
+/**
+ * fast-json-stringify, as Fastify's default serializer compiler builds it, for a schema the plan
+ * cannot follow (its body is then checked by the preSerialization hook, as before). It is
+ * Fastify's own dependency, loaded from where Fastify is.
+ */
+export function buildFastJsonStringify (schema: unknown, shared: Record<string, unknown>): Serialize {
+  fastJsonStringify ??= createRequire(createRequire(import.meta.url).resolve('fastify'))('fast-json-stringify') as Build
+  const id = (schema as { $id?: unknown }).$id
+  // As @fastify/fast-json-stringify-compiler does: a shared schema is not its own external schema.
+  const external = typeof id === 'string' && id in shared ? Object.fromEntries(Object.entries(shared).filter(([key]) => key !== id)) : shared
+  return fastJsonStringify(schema, { schema: external })
+}
