@@ -6,7 +6,6 @@ import type {
   preSerializationHookHandler,
   RouteOptions
 } from 'fastify'
-import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
 import { isExposable } from './merge/expose-headers.ts'
 import { applyStagedStatus, exposeNames, mergeTemporaryResponse, noBodyStatuses } from './merge/merge.ts'
 import type { RouteSettings } from './merge/merge.ts'
@@ -20,7 +19,7 @@ import { buildRouteEncoder, encodeFailureDetails } from './model/route-encoder.t
 import { encodeResponse } from './model/response-encoder.ts'
 import type { ResponseEncoder } from './model/response-encoder.ts'
 import { EncodeFailure } from './model/codecs.ts'
-import { droppedBody } from './model/serializer.ts'
+import { droppedBody, invalidResponse } from './model/serializer.ts'
 import { createSerializerCompiler, isCheckedBySerializer, resolveSerializers, usesDefaultSerializer } from './model/route-serializer.ts'
 import { getHolder, markAnswered } from './holder/request-holder.ts'
 import { kAppliedStatus, kFailed, kRouteHooked } from './symbols.ts'
@@ -147,20 +146,29 @@ export function createPreSerialization (settings: RouteSettings): preSerializati
       return
     }
     const body = settings.encoder === null || dropped ? payload : encodeResponse(settings.encoder, statusCode, contentType, payload)
-    const found = status === undefined ? null : findBodyCheck(status, contentType)
-    const check = checkedBySerializer && found?.serialize !== undefined ? null : found
+    if (body instanceof EncodeFailure) {
+      done(invalidResponse(statusCode, encodeFailureDetails(body), body.cause))
+      return
+    }
+    const plan = status === undefined ? null : findBodyCheck(status, contentType)
     // No schema for the reply's media type: Fastify would send the data unfiltered.
-    const mismatches = body instanceof EncodeFailure
-      ? encodeFailureDetails(body)
-      : check === null ? null : check === undefined ? noMediaSchema : check(body)
-    if (mismatches === null) {
+    if (plan === undefined) {
+      done(invalidResponse(statusCode, noMediaSchema))
+      return
+    }
+    // The model's serializer reads, checks and writes; any other serializer gets the checked snapshot.
+    if (plan === null || checkedBySerializer) {
       done(null, body)
       return
     }
-    const error = new FST_TEMP_RESPONSE_INVALID_RESPONSE(reply.raw.statusCode)
-    Object.assign(error, { details: mismatches })
-    if (body instanceof EncodeFailure) Object.assign(error, { cause: body.cause })
-    done(error)
+    let snapshot: unknown
+    try {
+      snapshot = plan.snapshot(body)
+    } catch (error) {
+      done(error as Error)
+      return
+    }
+    done(null, snapshot)
   }
 }
 

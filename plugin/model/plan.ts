@@ -1,5 +1,7 @@
 import { resolvePointer } from './schema-bundle.ts'
-import { dateString, isIntegerLike, isSkipped, put, readJSON, types } from './snapshot-runtime.ts'
+import { branchBody } from './plan-branches.ts'
+import type { BranchCompiler } from './plan-branches.ts'
+import { dateString, isIntegerLike, isSkipped, put, readJSON, types, ValueMismatch } from './snapshot-runtime.ts'
 import type { PlanState } from './snapshot-runtime.ts'
 
 // The reading step of the response model: one generated function per schema node turns the value
@@ -25,8 +27,6 @@ const arrayKeywords = ['items', 'additionalItems', 'maxItems', 'minItems', 'uniq
 const stringKeywords = ['maxLength', 'minLength', 'pattern']
 const numberKeywords = ['multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum']
 const primitives = new Set(['string', 'number', 'integer', 'boolean', 'null'])
-/** Keywords the plan does not follow yet: a schema with one is left to the serializer's own path. */
-const unfollowed = ['allOf', 'anyOf', 'oneOf', 'if', 'then', 'else', 'not']
 
 function isNode (value: unknown): value is Node {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -41,8 +41,7 @@ function typeOf (node: Node): unknown {
   return undefined
 }
 
-interface Compiler {
-  root: Node
+interface Compiler extends BranchCompiler {
   /** Generated function source, one per node. */
   code: string[]
   /** Values the generated code refers to by index: readers' helpers, regexps, defaults. */
@@ -79,7 +78,8 @@ const trueKey = {}
 const falseKey = {}
 
 function body (compiler: Compiler, node: Node): string {
-  for (const keyword of unfollowed) if (keyword in node) throw new Unplannable(`keyword ${keyword}`)
+  const branches = branchBody(compiler, node)
+  if (branches !== null) return branches
   if (node.const !== undefined) return `const x = j(v)\nreturn e(x, ${value(compiler, node.const)}) ? ${value(compiler, node.const)} : x`
   const type = typeOf(node)
   const types = Array.isArray(type) ? type : [type]
@@ -176,7 +176,7 @@ function extras (compiler: Compiler, node: Node, declared: string[], ordered: bo
   const required = Array.isArray(node.required) ? node.required : []
   // Keys nothing writes still count for these keywords: they are kept for the check, then dropped.
   const held = additional === false || 'propertyNames' in node || 'minProperties' in node || 'maxProperties' in node ||
-    'dependencies' in node || required.some(name => !declared.includes(name as string))
+    'dependencies' in node || 'not' in node || required.some(name => !declared.includes(name as string))
   if (patterns.length === 0 && (additional === undefined || additional === false) && !held) return []
   const skip = new Set(declared)
   const lines = [`for (const y of Object.keys(v)) {\nif (${value(compiler, skip)}.has(y) || h(x = v[y])) continue`]
@@ -213,13 +213,22 @@ function deepEqual (a: unknown, b: unknown): boolean {
   return keys.length === Object.keys(b).length && keys.every(key => Object.hasOwn(b, key) && deepEqual((a as Node)[key], (b as Node)[key]))
 }
 
-const helpers = { j: readJSON, d: dateString, p: put, h: isSkipped, g: isIntegerLike, e: deepEqual, t: types }
+const helpers = { j: readJSON, d: dateString, p: put, h: isSkipped, g: isIntegerLike, e: deepEqual, t: types, M: ValueMismatch }
 
 /** Compiles the reader of a bundled schema (`bundleSchema()`); throws `Unplannable` for a schema it cannot follow. */
 export function compileReader (root: Node): Reader {
-  const compiler: Compiler = { root, code: [], values: [], names: new Map() }
+  const compiler: Compiler = {
+    root,
+    code: [],
+    values: [],
+    names: new Map(),
+    reader: schema => readerOf(compiler, schema),
+    value: item => value(compiler, item),
+    deref: schema => deref(compiler, schema),
+    refuse: reason => { throw new Unplannable(reason) }
+  }
   const entry = readerOf(compiler, root)
-  const source = `'use strict'\nconst { j, d, p, h, g, e, t } = helpers\n${compiler.code.join('\n')}\nreturn ${entry}`
+  const source = `'use strict'\nconst { j, d, p, h, g, e, t, M } = helpers\n${compiler.code.join('\n')}\nreturn ${entry}`
   // eslint-disable-next-line no-new-func
   return new Function('helpers', 'k', source)(helpers, compiler.values) as Reader
 }

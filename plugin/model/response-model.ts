@@ -3,11 +3,10 @@ import type { TSchema } from 'typebox'
 import { FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA } from '../errors.ts'
 import { resolveFormat } from './formats.ts'
 import type { SinclairFormats } from './formats.ts'
-import { normalizeForCheck } from './serialized-value.ts'
 import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
-import { compileToJSONProbe } from './to-json-probe.ts'
 import { compileReader, Unplannable } from './plan.ts'
-import { createSerializer, listMismatches } from './serializer.ts'
+import type { Reader } from './plan.ts'
+import { createPlan } from './serializer.ts'
 import type { Serialize } from './serializer.ts'
 
 /** A failed check, as it goes to the log: where, and what was expected. Never the value. */
@@ -17,18 +16,20 @@ export interface ResponseMismatch {
 }
 
 /**
- * Checks data against one response schema: `null` when it matches, else the mismatches. With
- * `serialize`, the schema's validating serializer, which checks what it writes: the route's
- * serializer then checks the body, and the preSerialization hook does not.
+ * The plan of one body schema (plan.ts): the route's validating serializer, and the checked
+ * snapshot for a serializer that is not the model's. Both throw `FST_TEMP_RESPONSE_INVALID_RESPONSE`.
  */
-export type BodyCheck = ((data: unknown) => ResponseMismatch[] | null) & { serialize?: Serialize }
+export interface BodyPlan {
+  serialize: Serialize
+  snapshot: (data: unknown) => unknown
+}
 
 /** What the route's response schema for one status (or `2xx`, or `default`) requires. */
 export interface StatusModel {
-  /** Checks the body; `null` when validation is off. Unused when `media` is set. */
-  body: BodyCheck | null
-  /** For a `content`-keyed schema: a check per media type, keyed as the schema writes them. */
-  media: Map<string, BodyCheck> | null
+  /** The body's plan. Unused when `media` is set. */
+  body: BodyPlan | null
+  /** For a `content`-keyed schema: a plan per media type, keyed as the schema writes them. */
+  media: Map<string, BodyPlan> | null
   /** Declared headers: lower-case name and a check of the wire string. */
   headers: Array<{ name: string, check: (value: string) => boolean }>
 }
@@ -67,41 +68,23 @@ function compileBundle (schema: unknown, context: ModelContext, where: string): 
   }
 }
 
-/** The reader of a bundle, or `null` for a schema it cannot follow yet (checked before serialization, as before). */
-function planReader (root: SchemaObject): ReturnType<typeof compileReader> | null {
-  try {
-    return compileReader(root)
-  } catch (error) {
-    if (error instanceof Unplannable) return null
-    throw error
-  }
-}
-
-/** The check of a body schema and, for a `status` (not for a union branch), its validating serializer. */
-export function compileBody (schema: unknown, context: ModelContext, where: string, status?: string): BodyCheck {
+/** The plan of a body schema; a schema the plan cannot follow as the serializer would is refused. */
+export function compileBody (schema: unknown, context: ModelContext, where: string, status: string): BodyPlan {
   const validator = compileBundle(schema, context, where)
-  const { root } = validator
-  const read = status === undefined ? null : planReader(root)
-  const check = compileCheck(validator, root)
-  if (read !== null) check.serialize = createSerializer(read, validator, status as string)
-  return check
+  let read: Reader
+  try {
+    read = compileReader(validator.root)
+  } catch (error) {
+    if (!(error instanceof Unplannable)) throw error
+    throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, `the serializer and the checker would read it differently: ${error.message}`)
+  }
+  return createPlan(read, validator, status)
 }
 
-function compileCheck (validator: ReturnType<typeof Compile>, root: SchemaObject): BodyCheck {
-  const probe = compileToJSONProbe(root)
-  return function checkBody (data) {
-    let value = data
-    try {
-      // Data that passes, and holds nothing the serializer replaces by its toJSON(), is sent as checked.
-      if (validator.Check(data) && (probe === null || data === null || typeof data !== 'object' || !probe(data))) return null
-      // Otherwise what is checked is what will be serialized: toJSON() results, Dates as Fastify writes them.
-      value = normalizeForCheck(data, root)
-      if (validator.Check(value)) return null
-    } catch (error) {
-      return [{ path: '', message: `the data cannot be serialized: ${(error as Error).message}` }]
-    }
-    return listMismatches(validator.Errors(value))
-  }
+/** A plain check of a schema (a union branch with codecs): whether the value matches as it is. */
+export function compileValueCheck (schema: unknown, context: ModelContext, where: string): (value: unknown) => boolean {
+  const validator = compileBundle(schema, context, where)
+  return value => validator.Check(value)
 }
 
 // A JSON number (RFC 8259 6), the only spelling a header value may have to pass as one.
@@ -152,7 +135,7 @@ function buildStatusModel (status: string, schema: SchemaObject, context: ModelC
   if (!isObject(schema.content)) {
     return { body: compileBody(bodySchema(schema), context, status, status), media: null, headers }
   }
-  const media = new Map<string, BodyCheck>()
+  const media = new Map<string, BodyPlan>()
   for (const [type, entry] of Object.entries(schema.content)) {
     media.set(type, compileBody(bodySchema((entry as SchemaObject).schema as SchemaObject), context, `${status} ${type}`, status))
   }
@@ -191,7 +174,7 @@ const mediaTypeRE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+$/
  * the media type (lower-cased, without parameters), else `*\/*`. `undefined` when none applies:
  * Fastify would then send the data unfiltered, so the caller treats it as a mismatch.
  */
-export function findBodyCheck<C = BodyCheck> (status: { body: C | null, media: Map<string, C> | null }, contentType: unknown): C | null | undefined {
+export function findBodyCheck<C = BodyPlan> (status: { body: C | null, media: Map<string, C> | null }, contentType: unknown): C | null | undefined {
   if (status.media === null) return status.body
   const text = typeof contentType === 'string' ? contentType : ''
   const semicolon = text.indexOf(';')

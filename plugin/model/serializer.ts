@@ -55,14 +55,12 @@ function checkSnapshot (checker: Checker, snapshot: unknown): Mismatch[] | null 
 }
 
 /**
- * The serializer of one status and media type. Keys kept only for the check (undeclared keys under
- * `additionalProperties: false`, `propertyNames`, `minProperties`, ...) are dropped before the
- * write, and what is left is checked again: the body written is a checked value.
+ * The plan of one status and media type: read once, check, write. Keys kept only for the check
+ * (undeclared keys under `additionalProperties: false`, `propertyNames`, `minProperties`, ...) are
+ * dropped before the write, and what is left is checked again: the body written is a checked value.
  */
-export function createSerializer (read: Reader, checker: Checker, status: string): Serialize {
-  return function serializeChecked (data) {
-    if (data === droppedBody) return ''
-    const state: PlanState = { held: null, order: null }
+export function createPlan (read: Reader, checker: Checker, status: string): { serialize: Serialize, snapshot: (data: unknown) => unknown } {
+  function snapshotOf (data: unknown, state: PlanState): unknown {
     let snapshot: unknown
     try {
       snapshot = read(data, state)
@@ -75,7 +73,17 @@ export function createSerializer (read: Reader, checker: Checker, status: string
       mismatches = checkSnapshot(checker, snapshot)
     }
     if (mismatches !== null) throw invalidResponse(status, mismatches)
-    return state.order === null ? JSON.stringify(snapshot) : writeOrdered(snapshot, state.order)
+    return snapshot
+  }
+  return {
+    serialize: function serializeChecked (data) {
+      if (data === droppedBody) return ''
+      const state: PlanState = { held: null, order: null }
+      const snapshot = snapshotOf(data, state)
+      return state.order === null ? JSON.stringify(snapshot) : writeOrdered(snapshot, state.order)
+    },
+    // For a serializer that is not the model's: it writes the snapshot by its own rules (key order included).
+    snapshot: data => snapshotOf(data, { held: null, order: null })
   }
 }
 

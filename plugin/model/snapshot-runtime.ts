@@ -12,6 +12,9 @@ export interface PlanState {
   order: Map<object, string[]> | null
 }
 
+/** A value its node's schema rejects where the plan must know it to choose a branch. */
+export class ValueMismatch extends Error {}
+
 const integerLikeRE = /^(?:0|[1-9]\d{0,9})$/
 
 /** Whether JSON.stringify writes this key before the others (an array index of an ordinary object). */
@@ -73,6 +76,8 @@ export function readJSON (value: unknown, depth = 0): unknown {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null
   if (typeof value === 'bigint') throw new TypeError('a bigint cannot be serialized')
   if (value === null || typeof value !== 'object') return value
+  // A Date is read with Date's own methods, never its overrides.
+  if (types.isDate(value)) return dateString(value, '')
   if (depth > 512) throw new RangeError('the data is nested too deeply, or cyclic')
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     const result = (value as { toJSON: () => unknown }).toJSON()
