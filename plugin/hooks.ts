@@ -71,7 +71,7 @@ export async function buildResponseModels (pending: PendingModel[]): Promise<voi
     if (settings.validateResponse) {
       entry.model ??= buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: await formats() })
       settings.model = entry.model
-      resolveSerializers(settings, entry.model, instance)
+      resolveSerializers(settings, entry.model)
     }
   }
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifySerializerCompiler } from 'fastify'
-import type { ResponseModel } from './response-model.ts'
-import { buildFastJsonStringify } from './serializer.ts'
+import type { BodyPlan, ResponseModel, StatusModel } from './response-model.ts'
 import type { Serialize } from './serializer.ts'
 
 // The route-level serializer compiler that puts a route's bodies through the response model.
@@ -9,7 +8,6 @@ import type { Serialize } from './serializer.ts'
 // the model is built at `ready()`.
 
 interface Slot {
-  schema: unknown
   status: string
   contentType: string | undefined
   serialize: Serialize | null
@@ -27,8 +25,8 @@ export function usesDefaultSerializer (instance: FastifyInstance): boolean {
 export function createSerializerCompiler (key: object): FastifySerializerCompiler<unknown> {
   const list: Slot[] = []
   slots.set(key, list)
-  return function compileModelSerializer ({ schema, httpStatus, contentType }) {
-    const slot: Slot = { schema, status: httpStatus as string, contentType: contentType as string | undefined, serialize: null }
+  return function compileModelSerializer ({ httpStatus, contentType }) {
+    const slot: Slot = { status: httpStatus as string, contentType: contentType as string | undefined, serialize: null }
     list.push(slot)
     return function serializeModel (data: unknown): string {
       return (slot.serialize as Serialize)(data)
@@ -36,15 +34,13 @@ export function createSerializerCompiler (key: object): FastifySerializerCompile
   }
 }
 
-/**
- * Gives each serializer of the route its model's validating serializer, or fast-json-stringify
- * where the plan cannot follow the schema (the preSerialization hook then checks the body).
- */
-export function resolveSerializers (key: object, model: ResponseModel, instance: FastifyInstance): void {
+/** Gives each serializer of the route the validating serializer of its status and media type. */
+export function resolveSerializers (key: object, model: ResponseModel): void {
   for (const slot of slots.get(key) ?? []) {
-    const status = model.statuses.get(slot.status)
-    const check = status === undefined ? undefined : slot.contentType === undefined ? status.body : status.media?.get(slot.contentType)
-    slot.serialize = check?.serialize ?? buildFastJsonStringify(slot.schema, instance.getSchemas())
+    // The model is built from the same `schema.response`, keyed alike: every slot has its plan.
+    const status = model.statuses.get(slot.status) as StatusModel
+    const plan = slot.contentType === undefined ? status.body : (status.media as Map<string, BodyPlan>).get(slot.contentType)
+    slot.serialize = (plan as BodyPlan).serialize
   }
 }
 

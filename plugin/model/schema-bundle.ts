@@ -31,6 +31,11 @@ const schemaKeywords = new Set([
 /** Keywords whose value maps names to schemas. */
 const mapKeywords = new Set(['$defs', 'definitions', 'dependencies', 'dependentSchemas', 'patternProperties', 'properties'])
 
+/** Sets an own property, `__proto__` included (a schema may declare a property of that name). */
+function put (node: Node, key: string, value: unknown): void {
+  Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
 function isObject (value: unknown): value is Node {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
@@ -73,7 +78,7 @@ function copy (bundler: Bundler, value: unknown, place: Place): unknown {
       const map: Node = {}
       const at = child(place, key)
       // draft-07 `dependencies` may also list property names: an array stays as it is.
-      for (const name of Object.keys(item)) map[name] = Array.isArray(item[name]) ? item[name] : copy(bundler, item[name], child(at, name))
+      for (const name of Object.keys(item)) put(map, name, Array.isArray(item[name]) ? item[name] : copy(bundler, item[name], child(at, name)))
       node[key] = map
     } else {
       node[key] = item
@@ -97,7 +102,7 @@ function copyRef (bundler: Bundler, value: Node, place: Place): Node {
     if (!refSiblings.has(key) || !isObject(item)) continue
     const map: Node = {}
     const at = child(place, key)
-    for (const name of Object.keys(item)) map[name] = copy(bundler, item[name], child(at, name))
+    for (const name of Object.keys(item)) put(map, name, copy(bundler, item[name], child(at, name)))
     node[key] = map
   }
   bundler.refs.push({ node, base: place.base, pointer: place.basePointer })

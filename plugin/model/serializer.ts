@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from '../errors.ts'
 import type { Reader } from './plan.ts'
 import { dropHeld, writeOrdered } from './snapshot-runtime.ts'
@@ -85,21 +84,4 @@ export function createPlan (read: Reader, checker: Checker, status: string): { s
     // For a serializer that is not the model's: it writes the snapshot by its own rules (key order included).
     snapshot: data => snapshotOf(data, { held: null, order: null })
   }
-}
-
-type Build = (schema: unknown, options: { schema: Record<string, unknown> }) => Serialize
-
-let fastJsonStringify: Build | undefined
-
-/**
- * fast-json-stringify, as Fastify's default serializer compiler builds it, for a schema the plan
- * cannot follow (its body is then checked by the preSerialization hook, as before). It is
- * Fastify's own dependency, loaded from where Fastify is.
- */
-export function buildFastJsonStringify (schema: unknown, shared: Record<string, unknown>): Serialize {
-  fastJsonStringify ??= createRequire(createRequire(import.meta.url).resolve('fastify'))('fast-json-stringify') as Build
-  const id = (schema as { $id?: unknown }).$id
-  // As @fastify/fast-json-stringify-compiler does: a shared schema is not its own external schema.
-  const external = typeof id === 'string' && id in shared ? Object.fromEntries(Object.entries(shared).filter(([key]) => key !== id)) : shared
-  return fastJsonStringify(schema, { schema: external })
 }
