@@ -18,7 +18,7 @@ function write (schema: unknown, value: unknown): string {
   return planOf(schema).serialize(value)
 }
 
-function fails (t: { ok: (value: unknown, message?: string) => unknown }, schema: unknown, value: unknown, message?: string): void {
+function fails (t: { ok: (value: boolean, message: string) => unknown }, schema: unknown, value: unknown, message?: string): void {
   let code: unknown
   try {
     write(schema, value)
