@@ -59,6 +59,7 @@ export function resolveRouteSettings (routeOptions: RouteOptions, base: Resolved
 export async function buildResponseModels (pending: PendingModel[]): Promise<void> {
   const built = new WeakMap<object, WeakMap<FastifyInstance, { model?: ResponseModel, encoder?: ResponseEncoder | null }>>()
   let sinclair: Promise<SinclairFormats> | null = null
+  const compiled = new Map()
   for (const { settings, response, instance, route } of pending.splice(0)) {
     const byInstance = built.get(response) ?? new WeakMap()
     built.set(response, byInstance)
@@ -69,7 +70,7 @@ export async function buildResponseModels (pending: PendingModel[]): Promise<voi
     if (!('encoder' in entry)) entry.encoder = await buildRouteEncoder(response as Record<string, Record<string, unknown>>, instance, route, formats)
     settings.encoder = entry.encoder as ResponseEncoder | null
     if (settings.validateResponse) {
-      entry.model ??= buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: await formats() })
+      entry.model ??= buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: await formats(), compiled })
       settings.model = entry.model
       resolveSerializers(settings, entry.model)
     }

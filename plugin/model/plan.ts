@@ -160,13 +160,18 @@ function objectBody (compiler: Compiler, node: Node, inferred: boolean): string 
   for (const key of keys) {
     const literal = JSON.stringify(key)
     const target = deref(compiler, properties[key])
-    const fallback = isNode(target) && target.default !== undefined ? ` else { p(o, ${literal}, ${value(compiler, target.default)})${ordered ? `; w.push(${literal})` : ''} }` : ''
+    const fallback = isNode(target) && target.default !== undefined ? ` else { p(o, ${literal}, ${defaultOf(compiler, target.default)})${ordered ? `; w.push(${literal})` : ''} }` : ''
     lines.push(`if ((x = v[${literal}]) !== undefined) { p(o, ${literal}, ${readerOf(compiler, properties[key])}(x, s))${ordered ? `; w.push(${literal})` : ''} }${fallback}`)
   }
   lines.push(...extras(compiler, node, keys, ordered))
   if (ordered) lines.push('if (w.some(g)) (s.order ??= new Map()).set(o, w)')
   lines.push('return o')
   return lines.join('\n')
+}
+
+/** A default as the generated code writes it: an object or array copied, so no snapshot shares the schema's. */
+function defaultOf (compiler: Compiler, item: unknown): string {
+  return item !== null && typeof item === 'object' ? `structuredClone(${value(compiler, item)})` : value(compiler, item)
 }
 
 /** The keys `properties` does not declare: written by pattern or additionalProperties, or held for the check. */

@@ -52,16 +52,29 @@ export interface ModelContext {
   shared: Record<string, unknown>
   /** @sinclair/typebox's FormatRegistry, when the route has 0.34 schemas. */
   sinclair: SinclairFormats | null
+  /**
+   * Checks already compiled in this `ready()`, by the JSON of their bundle: routes that write the
+   * same schema anew (a `Type.Object()` per route) share one check and one reader.
+   */
+  compiled?: Map<string, Compiled>
 }
+
+type Compiled = ReturnType<typeof Compile> & { root: SchemaObject, read?: Reader }
 
 function isObject (value: unknown): value is SchemaObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
-function compileBundle (schema: unknown, context: ModelContext, where: string): ReturnType<typeof Compile> & { root: SchemaObject } {
+function compileBundle (schema: unknown, context: ModelContext, where: string): Compiled {
   try {
     const root = bundleSchema(schema, context.shared, (name, node) => resolveFormat(name, node, context.sinclair))
-    return Object.assign(Compile(root as TSchema), { root })
+    const key = context.compiled === undefined ? '' : JSON.stringify(root)
+    let compiled = context.compiled?.get(key)
+    if (compiled === undefined) {
+      compiled = Object.assign(Compile(root as TSchema), { root })
+      context.compiled?.set(key, compiled)
+    }
+    return compiled
   } catch (error) {
     const reason = error instanceof UncheckableSchema ? error.message : `the checker cannot compile it (${(error as Error).message})`
     throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, reason)
@@ -71,14 +84,13 @@ function compileBundle (schema: unknown, context: ModelContext, where: string): 
 /** The plan of a body schema; a schema the plan cannot follow as the serializer would is refused. */
 export function compileBody (schema: unknown, context: ModelContext, where: string, status: string): BodyPlan {
   const validator = compileBundle(schema, context, where)
-  let read: Reader
   try {
-    read = compileReader(validator.root)
+    validator.read ??= compileReader(validator.root)
   } catch (error) {
     if (!(error instanceof Unplannable)) throw error
     throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, `the serializer and the checker would read it differently: ${error.message}`)
   }
-  return createPlan(read, validator, status)
+  return createPlan(validator.read, validator, status)
 }
 
 /** A plain check of a schema (a union branch with codecs): whether the value matches as it is. */
