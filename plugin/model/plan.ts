@@ -160,8 +160,11 @@ function objectBody (compiler: Compiler, node: Node, inferred: boolean): string 
   for (const key of keys) {
     const literal = JSON.stringify(key)
     const target = deref(compiler, properties[key])
-    const fallback = isNode(target) && target.default !== undefined ? ` else { p(o, ${literal}, ${defaultOf(compiler, target.default)})${ordered ? `; w.push(${literal})` : ''} }` : ''
-    lines.push(`if ((x = v[${literal}]) !== undefined) { p(o, ${literal}, ${readerOf(compiler, properties[key])}(x, s))${ordered ? `; w.push(${literal})` : ''} }${fallback}`)
+    // A named store per property, as fast-json-stringify's named loads: every snapshot of the node
+    // gets the same hidden class, so the check and JSON.stringify stay on their fast paths.
+    const store = (item: string): string => key === '__proto__' ? `p(o, ${literal}, ${item})` : `o[${literal}] = ${item}`
+    const fallback = isNode(target) && target.default !== undefined ? ` else { ${store(defaultOf(compiler, target.default))}${ordered ? `; w.push(${literal})` : ''} }` : ''
+    lines.push(`if ((x = v[${literal}]) !== undefined) { ${store(`${readerOf(compiler, properties[key])}(x, s)`)}${ordered ? `; w.push(${literal})` : ''} }${fallback}`)
   }
   lines.push(...extras(compiler, node, keys, ordered))
   if (ordered) lines.push('if (w.some(g)) (s.order ??= new Map()).set(o, w)')
@@ -219,6 +222,12 @@ function deepEqual (a: unknown, b: unknown): boolean {
 }
 
 const helpers = { j: readJSON, d: dateString, p: put, h: isSkipped, g: isIntegerLike, e: deepEqual, t: types, M: ValueMismatch }
+
+/** Follows a `$ref` within a bundle as the reader does. */
+export function derefIn (root: Node): (schema: unknown) => unknown {
+  const compiler = { root } as unknown as Compiler
+  return schema => deref(compiler, schema)
+}
 
 /** Compiles the reader of a bundled schema (`bundleSchema()`); throws `Unplannable` for a schema it cannot follow. */
 export function compileReader (root: Node): Reader {

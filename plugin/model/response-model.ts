@@ -4,7 +4,9 @@ import { FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA } from '../errors.ts'
 import { resolveFormat } from './formats.ts'
 import type { SinclairFormats } from './formats.ts'
 import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
-import { compileReader, Unplannable } from './plan.ts'
+import { compileReader, derefIn, Unplannable } from './plan.ts'
+import { compileWriter } from './plan-writer.ts'
+import type { Writer } from './plan-writer.ts'
 import type { Reader } from './plan.ts'
 import { createPlan } from './serializer.ts'
 import type { Serialize } from './serializer.ts'
@@ -59,7 +61,7 @@ export interface ModelContext {
   compiled?: Map<string, Compiled>
 }
 
-type Compiled = ReturnType<typeof Compile> & { root: SchemaObject, read?: Reader }
+type Compiled = ReturnType<typeof Compile> & { root: SchemaObject, read?: Reader, write?: Writer }
 
 function isObject (value: unknown): value is SchemaObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -86,11 +88,12 @@ export function compileBody (schema: unknown, context: ModelContext, where: stri
   const validator = compileBundle(schema, context, where)
   try {
     validator.read ??= compileReader(validator.root)
+    validator.write ??= compileWriter(validator.root, derefIn(validator.root))
   } catch (error) {
     if (!(error instanceof Unplannable)) throw error
     throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, `the serializer and the checker would read it differently: ${error.message}`)
   }
-  return createPlan(validator.read, validator, status)
+  return createPlan(validator.read, validator.write, validator, status)
 }
 
 /** A plain check of a schema (a union branch with codecs): whether the value matches as it is. */

@@ -1,5 +1,6 @@
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from '../errors.ts'
 import type { Reader } from './plan.ts'
+import type { Writer } from './plan-writer.ts'
 import { dropHeld, writeOrdered } from './snapshot-runtime.ts'
 import type { PlanState } from './snapshot-runtime.ts'
 
@@ -58,7 +59,7 @@ function checkSnapshot (checker: Checker, snapshot: unknown): Mismatch[] | null 
  * (undeclared keys under `additionalProperties: false`, `propertyNames`, `minProperties`, ...) are
  * dropped before the write, and what is left is checked again: the body written is a checked value.
  */
-export function createPlan (read: Reader, checker: Checker, status: string): { serialize: Serialize, snapshot: (data: unknown) => unknown } {
+export function createPlan (read: Reader, write: Writer, checker: Checker, status: string): { serialize: Serialize, snapshot: (data: unknown) => unknown } {
   function snapshotOf (data: unknown, state: PlanState): unknown {
     let snapshot: unknown
     try {
@@ -79,7 +80,7 @@ export function createPlan (read: Reader, checker: Checker, status: string): { s
       if (data === droppedBody) return ''
       const state: PlanState = { held: null, order: null }
       const snapshot = snapshotOf(data, state)
-      return state.order === null ? JSON.stringify(snapshot) : writeOrdered(snapshot, state.order)
+      return state.order === null ? write(snapshot) : writeOrdered(snapshot, state.order)
     },
     // For a serializer that is not the model's: it writes the snapshot by its own rules (key order included).
     snapshot: data => snapshotOf(data, { held: null, order: null })

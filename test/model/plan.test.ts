@@ -1,7 +1,8 @@
 import { test } from 'tap'
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
-import { compileReader } from '../../plugin/model/plan.ts'
+import { compileReader, derefIn } from '../../plugin/model/plan.ts'
+import { compileWriter } from '../../plugin/model/plan-writer.ts'
 import { bundleSchema } from '../../plugin/model/schema-bundle.ts'
 import { createPlan, droppedBody } from '../../plugin/model/serializer.ts'
 import { dateString, readJSON, writeOrdered } from '../../plugin/model/snapshot-runtime.ts'
@@ -11,7 +12,7 @@ import { dateString, readJSON, writeOrdered } from '../../plugin/model/snapshot-
 
 function planOf (schema: unknown): ReturnType<typeof createPlan> {
   const root = bundleSchema(schema, {}, name => name)
-  return createPlan(compileReader(root), Compile(root as TSchema), '200')
+  return createPlan(compileReader(root), compileWriter(root, derefIn(root)), Compile(root as TSchema), '200')
 }
 
 function write (schema: unknown, value: unknown): string {
