@@ -166,7 +166,7 @@ function objectBody (compiler: Compiler, node: Node, inferred: boolean): string 
     const fallback = isNode(target) && target.default !== undefined ? ` else { ${store(defaultOf(compiler, target.default))}${ordered ? `; w.push(${literal})` : ''} }` : ''
     lines.push(`if ((x = v[${literal}]) !== undefined) { ${store(`${readerOf(compiler, properties[key])}(x, s)`)}${ordered ? `; w.push(${literal})` : ''} }${fallback}`)
   }
-  lines.push(...extras(compiler, node, keys, ordered))
+  lines.push(...extras(compiler, node, keys))
   if (ordered) lines.push('if (w.some(g)) (s.order ??= new Map()).set(o, w)')
   lines.push('return o')
   return lines.join('\n')
@@ -178,7 +178,7 @@ function defaultOf (compiler: Compiler, item: unknown): string {
 }
 
 /** The keys `properties` does not declare: written by pattern or additionalProperties, or held for the check. */
-function extras (compiler: Compiler, node: Node, declared: string[], ordered: boolean): string[] {
+function extras (compiler: Compiler, node: Node, declared: string[]): string[] {
   const patterns = isNode(node.patternProperties) ? Object.entries(node.patternProperties) : []
   const additional = node.additionalProperties
   const required = Array.isArray(node.required) ? node.required : []
@@ -189,10 +189,11 @@ function extras (compiler: Compiler, node: Node, declared: string[], ordered: bo
   const skip = new Set(declared)
   const lines = [`for (const y of Object.keys(v)) {\nif (${value(compiler, skip)}.has(y) || h(x = v[y])) continue`]
   for (const [pattern, schema] of patterns) {
-    lines.push(`if (${value(compiler, patternOf(pattern))}.test(y)) { p(o, y, ${readerOf(compiler, schema)}(x, s))${ordered ? '; w.push(y)' : ''}; continue }`)
+    // A node that writes other keys is always `ordered`: their order is recorded.
+    lines.push(`if (${value(compiler, patternOf(pattern))}.test(y)) { p(o, y, ${readerOf(compiler, schema)}(x, s)); w.push(y); continue }`)
   }
   if (additional !== undefined && additional !== false) {
-    lines.push(`p(o, y, ${readerOf(compiler, additional)}(x, s))${ordered ? '; w.push(y)' : ''}`)
+    lines.push(`p(o, y, ${readerOf(compiler, additional)}(x, s)); w.push(y)`)
   } else if (held) {
     lines.push(`${'type' in node ? '' : 'if (r) '}{ p(o, y, j(x)); (s.held ??= []).push(o, y) }`)
   }

@@ -4,7 +4,7 @@ import { FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA } from '../errors.ts'
 import { resolveFormat } from './formats.ts'
 import type { SinclairFormats } from './formats.ts'
 import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
-import { compileReader, derefIn, Unplannable } from './plan.ts'
+import { compileReader, derefIn } from './plan.ts'
 import { compileWriter } from './plan-writer.ts'
 import type { Writer } from './plan-writer.ts'
 import type { Reader } from './plan.ts'
@@ -90,8 +90,8 @@ export function compileBody (schema: unknown, context: ModelContext, where: stri
     validator.read ??= compileReader(validator.root)
     validator.write ??= compileWriter(validator.root, derefIn(validator.root))
   } catch (error) {
-    if (!(error instanceof Unplannable)) throw error
-    throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, `the serializer and the checker would read it differently: ${error.message}`)
+    // Unplannable: a schema the reader cannot follow as fast-json-stringify does.
+    throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, `the serializer and the checker would read it differently: ${(error as Error).message}`)
   }
   return createPlan(validator.read, validator.write, validator, status)
 }

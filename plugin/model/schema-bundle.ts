@@ -84,7 +84,6 @@ function copy (bundler: Bundler, value: unknown, place: Place): unknown {
       node[key] = item
     }
   }
-  if (typeof node.$ref === 'string') bundler.refs.push({ node, base: place.base, pointer: place.basePointer })
   if (typeof node.format === 'string') node.format = bundler.format(node.format, value)
   checkType(node.type)
   if (node.nullable === true && typeof node.type === 'string') node.type = [node.type, 'null']

@@ -126,6 +126,11 @@ test('a default is written for a missing property; const and enum are read as JS
   t.equal(write(schema, { b: { x: [1] } }), '{"a":5,"b":{"x":[1]}}')
   fails(t, schema, { b: { x: [2] } })
   t.equal(write({ type: 'object', properties: { c: { enum: ['a', { b: 1 }] } } }, { c: { b: 1 } }), '{"c":{"b":1}}')
+  t.equal(write({ type: 'object', properties: { 1: { type: 'null', default: null } }, additionalProperties: true }, { 2: 'x' }), '{"1":null,"2":"x"}', 'a default in a node that records its order')
+  const plan = planOf({ type: 'object', properties: { d: { type: 'object', default: { x: 1 } } } })
+  const first = plan.snapshot({}) as { d: { x: number } }
+  first.d.x = 2
+  t.same(plan.snapshot({}), { d: { x: 1 } }, 'an object default is copied into each snapshot')
 })
 
 test('where the type is inferred, an object node writes any value as an object, as fast-json-stringify does', async t => {
@@ -169,6 +174,9 @@ test('the JSON reading: toJSON() once, boxed primitives by their slot, no bigint
   t.equal(readJSON({ toJSON: () => ({ toJSON: () => 'inner' }) }) !== 'inner', true, 'the result\'s own toJSON() is not called')
   t.throws(() => readJSON(1n), /bigint/)
   t.equal(readJSON({ toJSON: () => 3 }), 3)
+  t.same(readJSON([undefined, () => 1, 1]), [null, null, 1])
+  fails(t, { type: 'array', items: false }, [1], 'a false schema')
+  t.equal(write({ type: 'array', items: false }, []), '[]')
   t.equal(writeOrdered({ b: [1, { 2: 'x', a: 'y' }] }, new Map()), '{"b":[1,{"2":"x","a":"y"}]}')
 })
 
