@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
 import type { TemporaryResponse } from './holder/temporary-response.ts'
 import { checkPayload, mediaTypeOf } from './model/payload.ts'
-import { findBodyCheck, findStatusModel } from './model/response-model.ts'
+import { checkOf, findBodyCheck, findStatusModel } from './model/response-model.ts'
 import type { ResponseMismatch, ResponseModel } from './model/response-model.ts'
 import { kAppliedStatus, kErrored, kFailed, kSerializedStatus } from './symbols.ts'
 
@@ -75,7 +75,7 @@ export function guardPayload (request: FastifyRequest, reply: FastifyReply, payl
   const contentType = reply.getHeader('content-type')
   const check = findBodyCheck(status, contentType)
   if (check == null) return refuse(statusCode, [{ path: '', message: 'The response schema declares no media type that matches the reply\'s Content-Type' }])
-  const body = checkPayload(payload, contentType, check, value => serializeFor(reply, statusCode, contentType, value))
+  const body = checkPayload(payload, contentType, checkOf(check), value => serializeFor(reply, statusCode, contentType, value))
   return Array.isArray(body) ? refuse(statusCode, body) : body
 }
 

@@ -7,7 +7,6 @@ import type {
   preSerializationHookHandler,
   RouteOptions
 } from 'fastify'
-import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from './errors.ts'
 import { isExposable } from './merge/expose-headers.ts'
 import { applyStagedStatus, exposeNames, mergeTemporaryResponse, noBodyStatuses } from './merge/merge.ts'
 import type { RouteSettings } from './merge/merge.ts'
@@ -16,7 +15,7 @@ import { resolveRouteOptions } from './options.ts'
 import { hasSinclairSchema, loadSinclairFormats } from './model/formats.ts'
 import type { SinclairFormats } from './model/formats.ts'
 import { buildResponseModel, declaredHeaderNames, findBodyCheck, findStatusModel } from './model/response-model.ts'
-import type { BodyCheck, ResponseMismatch, ResponseModel } from './model/response-model.ts'
+import type { ResponseMismatch, ResponseModel } from './model/response-model.ts'
 import { buildRouteEncoder, encodeFailureDetails } from './model/route-encoder.ts'
 import { encodeResponse } from './model/response-encoder.ts'
 import type { ResponseEncoder } from './model/response-encoder.ts'
@@ -24,6 +23,8 @@ import { EncodeFailure } from './model/codecs.ts'
 import { findStandardSchema } from './model/standard-schema.ts'
 import { buildStandardModel, hasStandardBody, noStatusSchema, refuseStandardSchemas, wrapSerializerCompiler } from './model/zod.ts'
 import type { SerializerCompiler, StandardRoute } from './model/zod.ts'
+import { droppedBody, invalidResponse } from './model/serializer.ts'
+import { createSerializerCompiler, isCheckedBySerializer, resolveSerializers, usesDefaultSerializer } from './model/route-serializer.ts'
 import { getHolder, markAnswered } from './holder/request-holder.ts'
 import { kAppliedStatus, kFailed, kRouteHooked } from './symbols.ts'
 import { guardPayload, isErrorResponse, markSerialized } from './guard.ts'
@@ -67,6 +68,7 @@ export function resolveRouteSettings (routeOptions: RouteOptions, base: Resolved
 export async function buildResponseModels (pending: PendingModel[]): Promise<void> {
   const built = new WeakMap<object, WeakMap<FastifyInstance, { model?: ResponseModel, encoder?: ResponseEncoder | null }>>()
   let sinclair: Promise<SinclairFormats> | null = null
+  const compiled = new Map()
   for (const { settings, response, instance, route, standard } of pending.splice(0)) {
     if (standard !== null) {
       // The route's serializer encodes and checks: no encoder, and a model without body checks.
@@ -82,8 +84,9 @@ export async function buildResponseModels (pending: PendingModel[]): Promise<voi
     if (!('encoder' in entry)) entry.encoder = await buildRouteEncoder(response as Record<string, Record<string, unknown>>, instance, route, formats)
     settings.encoder = entry.encoder as ResponseEncoder | null
     if (settings.validateResponse) {
-      entry.model ??= buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: await formats() })
+      entry.model ??= buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: await formats(), compiled })
       settings.model = entry.model
+      resolveSerializers(settings, entry.model)
     }
   }
 }
@@ -147,6 +150,8 @@ const noMediaSchema: ResponseMismatch[] = [{ path: '', message: 'The response sc
 
 /** The preSerialization hook of a route with a response schema: staged status, then the response model. */
 export function createPreSerialization (settings: RouteSettings): preSerializationHookHandler<unknown> {
+  // The route's serializer checks what it writes: the body is not checked twice.
+  const checkedBySerializer = isCheckedBySerializer(settings)
   return function preSerializationTemporaryResponse (request, reply: FastifyReply, payload, done) {
     const holder = getHolder(request)
     if (holder !== null && !holder[kFailed]) applyStagedStatus(holder, reply)
@@ -164,20 +169,34 @@ export function createPreSerialization (settings: RouteSettings): preSerializati
     const status = model === null || dropped ? undefined : findStatusModel(model, statusCode)
     const contentType = reply.getHeader('content-type')
     // The handler returns decoded values; what is checked and serialized is their encoding.
+    if (dropped && checkedBySerializer) {
+      done(null, droppedBody)
+      return
+    }
     const body = settings.encoder === null || dropped ? payload : encodeResponse(settings.encoder, statusCode, contentType, payload)
-    const check = status === undefined ? null : findBodyCheck(status, contentType)
+    if (body instanceof EncodeFailure) {
+      done(invalidResponse(statusCode, encodeFailureDetails(body), body.cause))
+      return
+    }
+    const plan = status === undefined ? null : findBodyCheck(status, contentType)
     // No schema for the reply's media type: Fastify would send the data unfiltered.
-    const mismatches = body instanceof EncodeFailure
-      ? encodeFailureDetails(body)
-      : check === null ? null : check === undefined ? noMediaSchema : check(body)
-    if (mismatches === null) {
+    if (plan === undefined) {
+      done(invalidResponse(statusCode, noMediaSchema))
+      return
+    }
+    // The model's serializer reads, checks and writes; any other serializer gets the checked snapshot.
+    if (plan === null || checkedBySerializer) {
       done(null, body)
       return
     }
-    const error = new FST_TEMP_RESPONSE_INVALID_RESPONSE(reply.raw.statusCode)
-    Object.assign(error, { details: mismatches })
-    if (body instanceof EncodeFailure) Object.assign(error, { cause: body.cause })
-    done(error)
+    let snapshot: unknown
+    try {
+      snapshot = plan.snapshot(body)
+    } catch (error) {
+      done(error as Error)
+      return
+    }
+    done(null, snapshot)
   }
 }
 
@@ -202,9 +221,16 @@ export function createStandardPreSerialization (settings: RouteSettings): preSer
     const status = findStatusModel(model, statusCode)
     const check = status === undefined ? undefined : findBodyCheck(status, reply.getHeader('content-type'))
     const dropped = holder !== null && holder[kAppliedStatus] === statusCode && noBodyStatuses.has(statusCode)
-    const mismatches = dropped ? null : check === undefined ? noStatusSchema : (check as BodyCheck)(payload)
-    if (mismatches === null) done(null, payload)
-    else done(Object.assign(new FST_TEMP_RESPONSE_INVALID_RESPONSE(statusCode), { details: mismatches }))
+    if (dropped) return done(null, payload)
+    if (check == null) return done(invalidResponse(statusCode, noStatusSchema))
+    // A zod body's snapshot is itself (its serializer checks); a JSON Schema body beside it is the model's checked snapshot.
+    let snapshot: unknown
+    try {
+      snapshot = check.snapshot(payload)
+    } catch (error) {
+      return done(error as Error)
+    }
+    done(null, snapshot)
   }
 }
 
@@ -247,6 +273,10 @@ export function createOnRoute (base: ResolvedRouteOptions, pending: PendingModel
     if (isObject(response)) {
       const standard = findStandardSchema(response) === null ? null : resolveStandardRoute(this, routeOptions, settings)
       pending.push({ settings, response, instance: this, route: `${routeOptions.method} ${routeOptions.url}`, standard })
+      // Validation on and Fastify's own serializer: the response model serializes the route's bodies.
+      if (standard === null && settings.validateResponse && routeOptions.serializerCompiler === undefined && usesDefaultSerializer(this)) {
+        routeOptions.serializerCompiler = createSerializerCompiler(settings)
+      }
       const preSerialization = toArray(routeOptions.preSerialization as Hook | Hook[] | undefined)
       const own = standard === null ? createPreSerialization(settings) : createStandardPreSerialization(settings)
       routeOptions.preSerialization = [...preSerialization, own] as RouteOptions['preSerialization']

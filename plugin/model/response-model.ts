@@ -3,10 +3,14 @@ import type { TSchema } from 'typebox'
 import { FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA } from '../errors.ts'
 import { resolveFormat } from './formats.ts'
 import type { SinclairFormats } from './formats.ts'
-import { normalizeForCheck } from './serialized-value.ts'
 import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
-import { compileToJSONProbe } from './to-json-probe.ts'
 import { isStandardSchema, metaHeaderEntries, standardHeaderEntries } from './standard-schema.ts'
+import { compileReader, derefIn } from './plan.ts'
+import { compileWriter } from './plan-writer.ts'
+import type { Writer } from './plan-writer.ts'
+import type { Reader } from './plan.ts'
+import { createPlan } from './serializer.ts'
+import type { Serialize } from './serializer.ts'
 
 /** A failed check, as it goes to the log: where, and what was expected. Never the value. */
 export interface ResponseMismatch {
@@ -14,15 +18,39 @@ export interface ResponseMismatch {
   message: string
 }
 
+/**
+ * The plan of one body schema (plan.ts): the route's validating serializer, and the checked
+ * snapshot for a serializer that is not the model's. Both throw `FST_TEMP_RESPONSE_INVALID_RESPONSE`.
+ */
+export interface BodyPlan {
+  serialize: Serialize
+  snapshot: (data: unknown) => unknown
+}
+
 /** Checks data against one response schema: `null` when it matches, else the mismatches. */
 export type BodyCheck = (data: unknown) => ResponseMismatch[] | null
 
+/**
+ * A plan as a check of a value no plan writes (a parsed JSON body, a returned string, a body
+ * another serializer writes): the mismatches of its snapshot, or `null`.
+ */
+export function checkOf (plan: BodyPlan): BodyCheck {
+  return function checkBody (data) {
+    try {
+      plan.snapshot(data)
+      return null
+    } catch (error) {
+      return (error as { details: ResponseMismatch[] }).details
+    }
+  }
+}
+
 /** What the route's response schema for one status (or `2xx`, or `default`) requires. */
 export interface StatusModel {
-  /** Checks the body; `null` when validation is off. Unused when `media` is set. */
-  body: BodyCheck | null
-  /** For a `content`-keyed schema: a check per media type, keyed as the schema writes them. */
-  media: Map<string, BodyCheck> | null
+  /** The body's plan. Unused when `media` is set. */
+  body: BodyPlan | null
+  /** For a `content`-keyed schema: a plan per media type, keyed as the schema writes them. */
+  media: Map<string, BodyPlan> | null
   /** Declared headers: lower-case name and a check of the wire string. */
   headers: Array<{ name: string, check: (value: string) => boolean }>
 }
@@ -45,55 +73,52 @@ export interface ModelContext {
   shared: Record<string, unknown>
   /** @sinclair/typebox's FormatRegistry, when the route has 0.34 schemas. */
   sinclair: SinclairFormats | null
+  /**
+   * Checks already compiled in this `ready()`, by the JSON of their bundle: routes that write the
+   * same schema anew (a `Type.Object()` per route) share one check and one reader.
+   */
+  compiled?: Map<string, Compiled>
 }
+
+type Compiled = ReturnType<typeof Compile> & { root: SchemaObject, read?: Reader, write?: Writer }
 
 function isObject (value: unknown): value is SchemaObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
-function compileBundle (schema: unknown, context: ModelContext, where: string): ReturnType<typeof Compile> & { root: SchemaObject } {
+function compileBundle (schema: unknown, context: ModelContext, where: string): Compiled {
   try {
     const root = bundleSchema(schema, context.shared, (name, node) => resolveFormat(name, node, context.sinclair))
-    return Object.assign(Compile(root as TSchema), { root })
+    const key = context.compiled === undefined ? '' : JSON.stringify(root)
+    let compiled = context.compiled?.get(key)
+    if (compiled === undefined) {
+      compiled = Object.assign(Compile(root as TSchema), { root })
+      context.compiled?.set(key, compiled)
+    }
+    return compiled
   } catch (error) {
     const reason = error instanceof UncheckableSchema ? error.message : `the checker cannot compile it (${(error as Error).message})`
     throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, reason)
   }
 }
 
-export function compileBody (schema: unknown, context: ModelContext, where: string): BodyCheck {
+/** The plan of a body schema; a schema the plan cannot follow as the serializer would is refused. */
+export function compileBody (schema: unknown, context: ModelContext, where: string, status: string): BodyPlan {
   const validator = compileBundle(schema, context, where)
-  const { root } = validator
-  const probe = compileToJSONProbe(root)
-  return function checkBody (data) {
-    let value = data
-    try {
-      // Data that passes, and holds nothing the serializer replaces by its toJSON(), is sent as checked.
-      if (validator.Check(data) && (probe === null || data === null || typeof data !== 'object' || !probe(data))) return null
-      // Otherwise what is checked is what will be serialized: toJSON() results, Dates as Fastify writes them.
-      value = normalizeForCheck(data, root)
-      if (validator.Check(value)) return null
-    } catch (error) {
-      return [{ path: '', message: `the data cannot be serialized: ${(error as Error).message}` }]
-    }
-    return listMismatches(validator.Errors(value))
+  try {
+    validator.read ??= compileReader(validator.root)
+    validator.write ??= compileWriter(validator.root, derefIn(validator.root))
+  } catch (error) {
+    // Unplannable: a schema the reader cannot follow as fast-json-stringify does.
+    throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, `the serializer and the checker would read it differently: ${(error as Error).message}`)
   }
+  return createPlan(validator.read, validator.write, validator, status)
 }
 
-/** At most ten mismatches, one per missing property: paths and messages, never values. */
-function listMismatches (errors: Iterable<{ keyword: string, instancePath: string, params: unknown, message: string }>): ResponseMismatch[] {
-  const mismatches: ResponseMismatch[] = []
-  for (const error of errors) {
-    const missing = error.keyword === 'required' ? (error.params as { requiredProperties?: string[] }).requiredProperties : undefined
-    for (const name of missing ?? []) mismatches.push({ path: `${error.instancePath}/${escapeName(name)}`, message: 'Required property' })
-    if (missing === undefined) mismatches.push({ path: error.instancePath, message: error.message })
-    if (mismatches.length >= 10) return mismatches.slice(0, 10)
-  }
-  return mismatches
-}
-
-function escapeName (name: string): string {
-  return name.replace(/~/g, '~0').replace(/\//g, '~1')
+/** A plain check of a schema (a union branch with codecs): whether the value matches as it is. */
+export function compileValueCheck (schema: unknown, context: ModelContext, where: string): (value: unknown) => boolean {
+  const validator = compileBundle(schema, context, where)
+  return value => validator.Check(value)
 }
 
 // A JSON number (RFC 8259 6), the only spelling a header value may have to pass as one.
@@ -152,11 +177,11 @@ function buildStatusModel (status: string, schema: SchemaObject, context: ModelC
     headers.push({ name: key, check: compileHeader(bodySchema(headerSchema as SchemaObject), context, `${status} header ${key}`) })
   }
   if (!isObject(schema.content)) {
-    return { body: compileBody(bodySchema(schema), context, status), media: null, headers }
+    return { body: compileBody(bodySchema(schema), context, status, status), media: null, headers }
   }
-  const media = new Map<string, BodyCheck>()
+  const media = new Map<string, BodyPlan>()
   for (const [type, entry] of Object.entries(schema.content)) {
-    media.set(type, compileBody(bodySchema((entry as SchemaObject).schema as SchemaObject), context, `${status} ${type}`))
+    media.set(type, compileBody(bodySchema((entry as SchemaObject).schema as SchemaObject), context, `${status} ${type}`, status))
   }
   return { body: null, media, headers }
 }
@@ -193,7 +218,7 @@ const mediaTypeRE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+$/
  * the media type (lower-cased, without parameters), else `*\/*`. `undefined` when none applies:
  * Fastify would then send the data unfiltered, so the caller treats it as a mismatch.
  */
-export function findBodyCheck<C = BodyCheck> (status: { body: C | null, media: Map<string, C> | null }, contentType: unknown): C | null | undefined {
+export function findBodyCheck<C = BodyPlan> (status: { body: C | null, media: Map<string, C> | null }, contentType: unknown): C | null | undefined {
   if (status.media === null) return status.body
   const text = typeof contentType === 'string' ? contentType : ''
   const semicolon = text.indexOf(';')

@@ -3,7 +3,7 @@ import type { EncodeFailure } from './codecs.ts'
 import type { SinclairFormats } from './formats.ts'
 import { buildResponseEncoder, reachesAnyCodec } from './response-encoder.ts'
 import type { ResponseEncoder } from './response-encoder.ts'
-import { compileBody } from './response-model.ts'
+import { compileValueCheck } from './response-model.ts'
 import type { ResponseMismatch } from './response-model.ts'
 import { findSharedSchemas } from './shared-schemas.ts'
 
@@ -23,8 +23,7 @@ export async function buildRouteEncoder (
   return buildResponseEncoder(response, {
     shared,
     compileCheck (schema) {
-      const check = compileBody(schema, context, 'a union branch with codecs')
-      return value => check(value) === null
+      return compileValueCheck(schema, context, 'a union branch with codecs')
     }
   })
 }

@@ -35,6 +35,11 @@ const schemaKeywords = new Set([
 /** Keywords whose value maps names to schemas. */
 const mapKeywords = new Set(['$defs', 'definitions', 'dependencies', 'dependentSchemas', 'patternProperties', 'properties'])
 
+/** Sets an own property, `__proto__` included (a schema may declare a property of that name). */
+function put (node: Node, key: string, value: unknown): void {
+  Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
 function isObject (value: unknown): value is Node {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
@@ -77,6 +82,7 @@ function copyWithin<T> (bundler: Bundler, value: object, run: () => T): T {
 }
 
 function copyNode (bundler: Bundler, value: Node, place: Place): Node {
+  if (typeof value.$ref === 'string') return copyRef(bundler, value, place)
   const node: Node = {}
   if (typeof value.$id === 'string') {
     place = { pointer: place.pointer, base: resolveId(value.$id, place.base), basePointer: place.pointer }
@@ -91,16 +97,33 @@ function copyNode (bundler: Bundler, value: Node, place: Place): Node {
       const map: Node = {}
       const at = child(place, key)
       // draft-07 `dependencies` may also list property names: an array stays as it is.
-      for (const name of Object.keys(item)) map[name] = Array.isArray(item[name]) ? item[name] : copy(bundler, item[name], child(at, name))
+      for (const name of Object.keys(item)) put(map, name, Array.isArray(item[name]) ? item[name] : copy(bundler, item[name], child(at, name)))
       node[key] = map
     } else {
       node[key] = item
     }
   }
-  if (typeof node.$ref === 'string') bundler.refs.push({ node, base: place.base, pointer: place.basePointer })
   if (typeof node.format === 'string') node.format = bundler.format(node.format, value)
   checkType(node.type)
   if (node.nullable === true && typeof node.type === 'string') node.type = [node.type, 'null']
+  return node
+}
+
+/** What draft-07 keeps of a schema with a `$ref`: keywords beside it are ignored, so only definitions stay (a pointer may lead into them). */
+const refSiblings = new Set(['definitions', '$defs'])
+
+/** A `$ref` overrides its siblings (draft-07 8.3), `$id` included: it does not move the base URI either. */
+function copyRef (bundler: Bundler, value: Node, place: Place): Node {
+  const node: Node = { $ref: value.$ref }
+  for (const key of Object.keys(value)) {
+    const item = value[key]
+    if (!refSiblings.has(key) || !isObject(item)) continue
+    const map: Node = {}
+    const at = child(place, key)
+    for (const name of Object.keys(item)) put(map, name, copy(bundler, item[name], child(at, name)))
+    node[key] = map
+  }
+  bundler.refs.push({ node, base: place.base, pointer: place.basePointer })
   return node
 }
 

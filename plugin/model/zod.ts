@@ -1,6 +1,6 @@
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE, FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA } from '../errors.ts'
 import { compileBody, compileHeader, declaredHeaders, findBodyCheck } from './response-model.ts'
-import type { BodyCheck, ModelContext, ResponseMismatch, ResponseModel, StatusModel } from './response-model.ts'
+import type { BodyPlan, ModelContext, ResponseMismatch, ResponseModel, StatusModel } from './response-model.ts'
 import { compileStandardHeader, isStandardSchema, issuesToMismatches, standardHeaderEntries, vendorOf } from './standard-schema.ts'
 import type { StandardIssue, StandardSchema } from './standard-schema.ts'
 
@@ -32,8 +32,11 @@ export interface StandardRoute {
   serializers: Map<string, Map<string, (data: unknown) => string>>
 }
 
-/** A body the serializer checks: nothing to do before it runs. */
-const checkedBySerializer: BodyCheck = function checkedBySerializer () { return null }
+/**
+ * A body the provider's serializer checks: nothing to do before it runs, so its snapshot is the
+ * value itself. The provider writes it: `serialize` is never called.
+ */
+const checkedBySerializer: BodyPlan = { serialize: String, snapshot: function checkedBySerializer (data) { return data } }
 
 /** The plugin's coded 500 for what a route's serializer threw, with the details for the log. */
 export function toInvalidResponse (error: unknown, status: string): Error {
@@ -117,18 +120,18 @@ function refuse (context: ModelContext, where: string, reason: string): never {
   throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, reason)
 }
 
-function compileStandardBody (schema: StandardSchema, route: StandardRoute, context: ModelContext, where: string): BodyCheck {
+function compileStandardBody (schema: StandardSchema, route: StandardRoute, context: ModelContext, where: string): BodyPlan {
   if (route.ownCompiler) return checkedBySerializer
   const vendor = vendorOf(schema)
   return refuse(context, where, `it is a ${vendor} schema (Standard Schema), which Fastify's default serializer cannot check. Set a serializer compiler that checks ${vendor} schemas (the type provider's serializerCompiler, with app.setSerializerCompiler() before the route)`)
 }
 
-function compileAnyBody (schema: unknown, route: StandardRoute, context: ModelContext, where: string): BodyCheck {
+function compileAnyBody (schema: unknown, route: StandardRoute, context: ModelContext, where: string, status: string): BodyPlan {
   if (isStandardSchema(schema)) return compileStandardBody(schema, route, context, where)
-  if (schema === null || typeof schema !== 'object') return compileBody(schema, context, where)
+  if (schema === null || typeof schema !== 'object') return compileBody(schema, context, where, status)
   // The `headers` beside a body schema are not the body's.
   const { headers: _headers, ...body } = schema as Record<string, unknown>
-  return compileBody(body, context, where)
+  return compileBody(body, context, where, status)
 }
 
 function compileHeaders (schema: object, context: ModelContext, status: string): StatusModel['headers'] {
@@ -148,9 +151,9 @@ function buildStatus (status: string, schema: unknown, route: StandardRoute, con
   if (isStandardSchema(schema)) return { body: compileStandardBody(schema, route, context, status), media: null, headers }
   const object = schema as Record<string, unknown>
   const content = object.content
-  if (content === null || typeof content !== 'object') return { body: compileAnyBody(object, route, context, status), media: null, headers }
-  const media = new Map<string, BodyCheck>()
-  for (const [type, entry] of Object.entries(content)) media.set(type, compileAnyBody((entry as { schema: unknown }).schema, route, context, `${status} ${type}`))
+  if (content === null || typeof content !== 'object') return { body: compileAnyBody(object, route, context, status, status), media: null, headers }
+  const media = new Map<string, BodyPlan>()
+  for (const [type, entry] of Object.entries(content)) media.set(type, compileAnyBody((entry as { schema: unknown }).schema, route, context, `${status} ${type}`, status))
   return { body: null, media, headers }
 }
 

@@ -6,10 +6,8 @@ import { resolveFormat } from '../../plugin/model/formats.ts'
 import { declaredHeaderNames, findBodyCheck } from '../../plugin/model/response-model.ts'
 import type { StatusModel } from '../../plugin/model/response-model.ts'
 import { bundleSchema, resolvePointer, UncheckableSchema } from '../../plugin/model/schema-bundle.ts'
-import { needsNormalizing, normalizeForCheck } from '../../plugin/model/serialized-value.ts'
 
-// The pieces of the response model one by one: bundling, formats, and the values checked in
-// place of Dates and toJSON(). The HTTP behaviour is in response-model.test.ts and dialects.test.ts.
+// The pieces of the response model one by one: bundling and formats (the plan has plan.test.ts). The HTTP behaviour is in response-model.test.ts and dialects.test.ts.
 
 const asIs = (name: string) => name
 
@@ -94,82 +92,16 @@ test('formats: what each ajv-formats kind of definition checks', async t => {
   t.notOk(Format.Test('ajv-formats:email', 'nope'))
 })
 
-function normalized (schema: unknown, value: unknown): unknown {
-  return normalizeForCheck(value, bundleSchema(schema, {}, asIs))
-}
-
-test('normalizing follows the schema into properties, patterns, additional properties, items and combinators', async t => {
-  const at = new Date('2024-05-06T07:08:09.000Z')
-  const schema = {
-    type: 'object',
-    properties: { day: { $ref: '#/definitions/day' } },
-    patternProperties: { '^d_': { type: 'string', format: 'date' } },
-    additionalProperties: { anyOf: [{ type: 'null' }, { type: 'string', format: 'time' }] },
-    definitions: { day: { type: 'string', format: 'date' } },
-    allOf: [{ properties: { list: { prefixItems: [{ format: 'date' }], items: { format: 'time' } } } }],
-    oneOf: [{ properties: { tuple: { items: [{ format: 'date' }], additionalItems: { format: 'time' } } } }]
-  }
-  t.same(normalized(schema, { day: at, d_x: at, other: at, list: [at, at], tuple: [at, at], plain: 1 }), {
-    day: '2024-05-06', d_x: '2024-05-06', other: '07:08:09Z', list: ['2024-05-06', '07:08:09Z'], tuple: ['2024-05-06', '07:08:09Z'], plain: 1
-  })
-  t.same(normalized({ type: 'array', items: true }, [at]), [at.toISOString()], 'no date format: the ISO string')
-  t.same(normalized({ type: 'object', additionalProperties: false }, { at }), { at: at.toISOString() })
-})
-
-test('normalizing shares what it does not change and never touches the data', async t => {
-  const inner = { a: 1 }
-  const data = { inner, list: [1, 2], at: new Date(0) }
-  const result = normalized({}, data) as typeof data
-  t.equal(result.inner, inner)
-  t.equal(result.list, data.list)
-  t.type(data.at, Date, 'the original keeps its Date')
-  t.notOk(needsNormalizing({ a: [1, { b: 'c' }] }))
-  t.ok(needsNormalizing({ a: [1, { b: new Date() }] }))
-  t.ok(needsNormalizing([{ toJSON: () => 1 }]))
-})
-
-test('normalizing fails for an invalid Date, a toJSON() that throws, and cyclic data', async t => {
-  t.throws(() => normalized({}, { at: new Date('nope') }), /an invalid Date/)
-  t.throws(() => normalized({}, { x: { toJSON () { throw new Error('secret') } } }), /secret/)
-  const cyclic: Record<string, unknown> = { toJSON: undefined }
-  cyclic.self = { toJSON: () => cyclic }
-  t.throws(() => normalized({}, cyclic), /nested too deeply, or cyclic/)
-})
-
-test('a time is checked with the local UTC offset fast-json-stringify leaves out', async t => {
-  const previous = process.env.TZ
-  t.teardown(() => { process.env.TZ = previous })
-  const at = new Date('2024-01-06T07:08:09.000Z')
-  const schema = { type: 'string', format: 'time' }
-  process.env.TZ = 'Asia/Kolkata'
-  t.equal(normalized(schema, at), '12:38:09+05:30')
-  process.env.TZ = 'America/New_York'
-  t.equal(normalized(schema, at), '02:08:09-05:00')
-})
-
 test('the media-type check is looked up as Fastify looks up the serializer', async t => {
-  const json = () => null
-  const any = () => null
+  const plan = () => ({ serialize: () => '', snapshot: () => null })
+  const json = plan()
+  const any = plan()
   const status: StatusModel = { body: null, media: new Map([['application/json', json], ['*/*', any]]), headers: [] }
   t.equal(findBodyCheck(status, 'Application/JSON; charset=utf-8'), json)
   t.equal(findBodyCheck(status, 'text/csv'), any)
   t.equal(findBodyCheck(status, undefined), undefined, 'no Content-Type: no media type')
   t.equal(findBodyCheck(status, 'not a type'), undefined)
-  const body = () => null
+  const body = plan()
   t.equal(findBodyCheck({ body, media: null }, 'text/csv'), body)
   t.same(declaredHeaderNames({ 200: { content: { 'a/b': {}, 'c/d': { schema: { headers: { 'X-A': {} } } } }, headers: { 'X-B': {} } }, 404: null }), ['x-b', 'x-a'])
-})
-
-test('normalizing stops following a $ref that leads back to itself', async t => {
-  const at = new Date(0)
-  t.same(normalized({ $defs: { a: { $ref: '#/$defs/a' } }, $ref: '#/$defs/a' }, { at }), { at: at.toISOString() })
-  // Bundling refuses a $ref to nothing; normalizing alone takes one as no schema, as it takes null.
-  const root = { $defs: { schema: { properties: { a: { $ref: '#/$defs/none' }, b: null } } }, $ref: '#/$defs/schema' }
-  t.same(normalizeForCheck({ a: at, b: at, c: at }, root), { a: at.toISOString(), b: at.toISOString(), c: at.toISOString() })
-})
-
-test('a value without a schema of its own is not read against the root schema', async t => {
-  const at = new Date('2024-05-06T07:08:09.000Z')
-  // The root says "a date"; the undeclared property's Date is written by toJSON(), as ISO.
-  t.same(normalized({ type: ['object', 'string'], format: 'date' }, { extra: at }), { extra: at.toISOString() })
 })
