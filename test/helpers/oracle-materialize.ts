@@ -14,25 +14,26 @@ function once (counter: ReadCounter, value: unknown): () => unknown {
 
 class Account {}
 
-function buildObject (recipe: Extract<Recipe, { t: 'object' }>, counters: ReadCounter[], path: string): object {
+function buildObject (recipe: Extract<Recipe, { t: 'object' }>, counters: ReadCounter[], path: string, must: boolean): object {
   // a class instance: its declared getters and an undeclared secret one live on its own prototype
   const proto = recipe.klass ? Object.create(Account.prototype) : null
   const target: Record<string, unknown> = recipe.klass ? Object.create(proto) : {}
   if (proto !== null) Object.defineProperty(proto, 'internalToken', { get: () => SECRET, enumerable: true })
   for (const [key, child, how] of recipe.entries) {
-    const value = build(child, counters, `${path}.${key}`)
+    // what a prototype getter answers is read only if the model reads that name
+    const value = build(child, counters, `${path}.${key}`, must && (how === 'own' || !recipe.klass))
     if (how === 'own') {
       target[key] = value
       continue
     }
-    const counter = { label: `getter ${path}.${key}`, count: 0 }
+    const counter = { label: `getter ${path}.${key}`, count: 0, mustRun: must && !recipe.klass }
     counters.push(counter)
     Object.defineProperty(proto ?? target, key, { get: once(counter, value), enumerable: true, configurable: true })
   }
-  for (const [key, child] of recipe.extra) target[key] = build(child, counters, `${path}.${key}`)
+  for (const [key, child] of recipe.extra) target[key] = build(child, counters, `${path}.${key}`, must)
   if (!recipe.proxy) return target
-  const traps = new Map(recipe.entries.map(([key]) => {
-    const counter = { label: `Proxy get ${path}.${key}`, count: 0 }
+  const traps = new Map(recipe.entries.map(([key, , how]) => {
+    const counter = { label: `Proxy get ${path}.${key}`, count: 0, mustRun: must && (!recipe.klass || how === 'own') }
     counters.push(counter)
     return [key, counter]
   }))
@@ -61,12 +62,12 @@ function buildDate (recipe: Extract<Recipe, { t: 'date' }>): Date {
   return date
 }
 
-function build (recipe: Recipe, counters: ReadCounter[], path: string): unknown {
+function build (recipe: Recipe, counters: ReadCounter[], path: string, must: boolean): unknown {
   switch (recipe.t) {
     case 'json': return structuredClone(recipe.v)
-    case 'object': return buildObject(recipe, counters, path)
+    case 'object': return buildObject(recipe, counters, path, must)
     case 'array': {
-      const items = recipe.items.map((item, index) => build(item, counters, `${path}[${index}]`))
+      const items = recipe.items.map((item, index) => build(item, counters, `${path}[${index}]`, must))
       const array = new Array(items.length + recipe.holes.length)
       // holes at the given slots, the items in the others, in order
       const holes = new Set(recipe.holes.map(hole => hole % array.length))
@@ -75,15 +76,15 @@ function build (recipe: Recipe, counters: ReadCounter[], path: string): unknown 
       return array
     }
     case 'toJSON': {
-      const counter = { label: `toJSON ${path}`, count: 0 }
+      const counter = { label: `toJSON ${path}`, count: 0, mustRun: must }
       counters.push(counter)
-      const result = build(recipe.result, counters, `${path}.toJSON()`)
+      const result = build(recipe.result, counters, `${path}.toJSON()`, must)
       return { secret: SECRET, toJSON: once(counter, result), toString: () => SECRET, valueOf: () => SECRET }
     }
     case 'arrayToJSON': {
-      const counter = { label: `toJSON ${path}`, count: 0 }
+      const counter = { label: `toJSON ${path}`, count: 0, mustRun: must }
       counters.push(counter)
-      const result = build(recipe.result, counters, `${path}.toJSON()`)
+      const result = build(recipe.result, counters, `${path}.toJSON()`, must)
       return Object.assign(new Array(recipe.hidden).fill(SECRET), { toJSON: once(counter, result) })
     }
     case 'stringish': return { toString: () => SECRET, valueOf: () => SECRET }
@@ -98,5 +99,5 @@ function build (recipe: Recipe, counters: ReadCounter[], path: string): unknown 
 /** Builds a fresh live value from a recipe. */
 export function materialize (recipe: Recipe): Materialized {
   const counters: ReadCounter[] = []
-  return { value: build(recipe, counters, '$'), counters }
+  return { value: build(recipe, counters, '$', true), counters }
 }
