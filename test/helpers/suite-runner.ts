@@ -163,8 +163,8 @@ function compileAjv (shared: object[], schema: unknown): ((data: unknown) => boo
 
 function refusal (name: string, suiteCase: SuiteCase, error: Error, plainError: Error | undefined): CaseResult[] {
   const code = (error as Error & { code?: string }).code
-  // a loud refusal: the plugin's own code, or Fastify's when plain Fastify refuses the schema too
-  const loud = code === UNCHECKABLE || (plainError !== undefined && code === (plainError as Error & { code?: string }).code)
+  // a loud refusal: the plugin's own code, or any error at ready() when plain Fastify refuses the schema too
+  const loud = code === UNCHECKABLE || plainError !== undefined
   return suiteCase.tests.map(test => ({
     name: `${name} › ${suiteCase.description} › ${test.description}`,
     verdict: loud ? 'refused at ready' : 'crash',
@@ -211,9 +211,11 @@ export async function runFile (file: SuiteFile, remotes: RemoteSchema[], errorBo
   try {
     plugin = await readyApp(file, shared, true, pluginExcluded)
   } catch (error) {
-    // ready() failed without naming one of the routes: every case of the file is a crash
     await plain.close()
-    return file.cases.flatMap(suiteCase => refusal(file.name, suiteCase, error as Error, undefined).map(result => ({ ...result, verdict: 'crash' as const })))
+    // ready() failed without naming one of the routes: one app per schema finds which
+    if (file.cases.length > 1) return (await Promise.all(file.cases.map(suiteCase => runFile({ name: file.name, cases: [suiteCase] }, remotes, errorBodies)))).flat()
+    const plainError = plainExcluded.get(0)
+    return refusal(file.name, file.cases[0], error as Error, plainError)
   }
   const results: CaseResult[] = []
   try {
