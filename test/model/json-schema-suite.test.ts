@@ -1,7 +1,10 @@
-import { test } from 'tap'
+import tap, { test } from 'tap'
 import { loadGroup, loadRemotes } from '../helpers/json-schema-suite.ts'
 import { runFile, verdicts } from '../helpers/suite-runner.ts'
 import type { CaseResult, Verdict } from '../helpers/suite-runner.ts'
+
+// hundreds of requests against fresh apps: generous on a loaded two-core machine
+tap.setTimeout(120_000)
 
 // The JSON Schema Test Suite's draft-07 cases as response schemas (the contract's reference for
 // "what the client receives is what was checked"): each schema is `schema.response[200]` of a

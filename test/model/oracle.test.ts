@@ -1,10 +1,13 @@
-import { test } from 'tap'
+import tap, { test } from 'tap'
 import fc from 'fast-check'
 import { buildOracleApp, INVALID, judgeOracle, serve } from '../helpers/oracle-app.ts'
 import type { OracleCase } from '../helpers/oracle-app.ts'
 import { oracleDialects, shapes } from '../helpers/oracle-shapes.ts'
 import type { Shape } from '../helpers/oracle-shapes.ts'
 import { ingredients, PLANTED_DATE, recipeFor, SECRET } from '../helpers/oracle-values.ts'
+
+// hundreds of requests against fresh apps: generous on a loaded two-core machine
+tap.setTimeout(120_000)
 
 // The oracle: returned values mixing plain data with hostile ones (toJSON/toString/valueOf objects,
 // getters that answer differently on each read, Proxies, sparse arrays, Dates with overridden
