@@ -4,7 +4,7 @@ import Type from 'typebox'
 /** What a response schema of the oracle says, independent of the dialect it is written in. */
 export type Shape =
   | { kind: 'object', props: Record<string, Shape>, optional?: string[], closed?: boolean, pattern?: [string, Shape] }
-  | { kind: 'array', items: Shape }
+  | { kind: 'array', items: Shape, minItems?: number }
   | { kind: 'integer', maximum?: number }
   | { kind: 'number' }
   | { kind: 'string', format?: 'date-time' | 'email' }
@@ -73,7 +73,7 @@ function typebox (T: any, shape: Shape): unknown {
       }
       return T.Object(props, options)
     }
-    case 'array': return T.Array(typebox(T, shape.items))
+    case 'array': return T.Array(typebox(T, shape.items), shape.minItems === undefined ? {} : { minItems: shape.minItems })
     case 'integer': return T.Integer(shape.maximum === undefined ? {} : { maximum: shape.maximum })
     case 'number': return T.Number()
     case 'string': return T.String(shape.format === undefined ? {} : { format: shape.format })
@@ -97,7 +97,7 @@ function json (shape: Shape): unknown {
         ...(shape.pattern ? { patternProperties: { [shape.pattern[0]]: json(shape.pattern[1]) } } : {})
       }
     }
-    case 'array': return { type: 'array', items: json(shape.items) }
+    case 'array': return { type: 'array', items: json(shape.items), ...(shape.minItems === undefined ? {} : { minItems: shape.minItems }) }
     case 'union': return { anyOf: shape.of.map(json) }
     case 'enum': return { enum: shape.values }
     case 'integer': return shape.maximum === undefined ? { type: 'integer' } : { type: 'integer', maximum: shape.maximum }
