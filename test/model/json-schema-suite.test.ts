@@ -1,7 +1,8 @@
 import tap, { test } from 'tap'
 import { loadGroup, loadRemotes } from '../helpers/json-schema-suite.ts'
-import { runFile, verdicts } from '../helpers/suite-runner.ts'
-import type { CaseResult, Verdict } from '../helpers/suite-runner.ts'
+import { runFile } from '../helpers/suite-runner.ts'
+import { verdicts } from '../helpers/suite-verdict.ts'
+import type { CaseResult, Verdict } from '../helpers/suite-verdict.ts'
 
 // hundreds of requests against fresh apps: generous on a loaded two-core machine
 tap.setTimeout(120_000)
