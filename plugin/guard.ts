@@ -75,7 +75,13 @@ export function guardPayload (request: FastifyRequest, reply: FastifyReply, payl
   const contentType = reply.getHeader('content-type')
   const check = findBodyCheck(status, contentType)
   if (check == null) return refuse(statusCode, [{ path: '', message: 'The response schema declares no media type that matches the reply\'s Content-Type' }])
-  const body = checkPayload(payload, contentType, checkOf(check), value => serializeFor(reply, statusCode, contentType, value))
+  let body: ReturnType<typeof checkPayload>
+  try {
+    body = checkPayload(payload, contentType, checkOf(check), value => serializeFor(reply, statusCode, contentType, value))
+  } catch (error) {
+    // The route's own serializer refused the value (a zod provider's, made the coded 500).
+    return error as Error
+  }
   return Array.isArray(body) ? refuse(statusCode, body) : body
 }
 

@@ -34,7 +34,12 @@ export function checkPayload (payload: string | Buffer, contentType: unknown, ch
   if (typeof payload !== 'string') {
     return mismatch('A Buffer body of a non-JSON media type cannot be checked against a response schema: send it as a stream, or set validateResponse: false for the route')
   }
-  return check(payload) ?? payload
+  const mismatches = check(payload)
+  if (mismatches !== null) return mismatches
+  // Where the route's serializer is the checker (a zod provider's), it checks the text too; what
+  // it writes is dropped: the text is sent as it is, as Fastify sends a returned string.
+  serialize(payload)
+  return payload
 }
 
 function checkJson (payload: string | Buffer, check: BodyCheck, serialize: PayloadSerializer): string | ResponseMismatch[] {

@@ -1,3 +1,5 @@
+import { Compile } from 'typebox/compile'
+import type { TSchema } from 'typebox'
 import { resolvePointer } from './schema-bundle.ts'
 import { branchBody } from './plan-branches.ts'
 import type { BranchCompiler } from './plan-branches.ts'
@@ -114,12 +116,20 @@ function primitiveBody (node: Node, types: string[], inferred: boolean): string 
  * non-null value at an object node as an object (12 and [1] as {}): so does the plan; and a
  * non-array at an array node is read as JSON reads it.
  */
-function open (expected: 'object' | 'array', inferred: boolean): string {
+function open (expected: 'object' | 'array', inferred: boolean, requires = false): string {
   if (expected === 'array') {
     const other = inferred ? 'return j(v)' : 'return v'
     return `if (v === null || typeof v !== 'object') return v
 if (typeof v.toJSON === 'function') { v = v.toJSON(); if (v === null || typeof v !== 'object') return v }
 if (!Array.isArray(v)) ${other}`
+  }
+  if (inferred && requires) {
+    // Written as an object, a non-object could never hold the required keys, although `required`
+    // does not apply to it: it is read as JSON reads it, and the check judges it as it is.
+    return `if (v === null || typeof v !== 'object') return j(v)
+if (typeof v.toJSON === 'function') { v = v.toJSON(); if (v === null || typeof v !== 'object') return j(v) }
+if (Array.isArray(v)) return j(v)
+const r = true`
   }
   if (inferred) {
     // `r`: the value is an object, so keys nothing writes still count for the check.
@@ -155,7 +165,8 @@ function objectBody (compiler: Compiler, node: Node, inferred: boolean): string 
   // fast-json-stringify writes required properties first, the others after, each group in schema order.
   const keys = Object.keys(properties).sort((a, b) => Number(required.includes(b)) - Number(required.includes(a)))
   const ordered = keys.some(isIntegerLike) || 'patternProperties' in node || (node.additionalProperties !== undefined && node.additionalProperties !== false)
-  const lines = [open('object', inferred), 'const o = {}\nlet x']
+  refuseUnwritable(compiler, node, keys, properties)
+  const lines = [open('object', inferred, required.length !== 0), 'const o = {}\nlet x']
   if (ordered) lines.push('const w = []')
   for (const key of keys) {
     const literal = JSON.stringify(key)
@@ -170,6 +181,24 @@ function objectBody (compiler: Compiler, node: Node, inferred: boolean): string 
   if (ordered) lines.push('if (w.some(g)) (s.order ??= new Map()).set(o, w)')
   lines.push('return o')
   return lines.join('\n')
+}
+
+/**
+ * Refuses what fast-json-stringify would write against the schema whatever the value: a `default`
+ * the property's own schema refuses, and a `minProperties` that the declared properties cannot
+ * reach once undeclared keys are dropped.
+ */
+function refuseUnwritable (compiler: Compiler, node: Node, keys: string[], properties: Node): void {
+  const writesOthers = 'patternProperties' in node || (node.additionalProperties !== undefined && node.additionalProperties !== false)
+  if (typeof node.minProperties === 'number' && keys.length < node.minProperties && !writesOthers) {
+    throw new Unplannable(`minProperties ${node.minProperties} with ${keys.length} declared properties: undeclared keys are dropped, so the written object cannot reach it`)
+  }
+  for (const key of keys) {
+    const target = deref(compiler, properties[key])
+    if (!isNode(target) || target.default === undefined) continue
+    const check = Compile({ $defs: compiler.root.$defs, allOf: [target] } as unknown as TSchema)
+    if (!check.Check(target.default)) throw new Unplannable(`the default of ${JSON.stringify(key)} does not match its own schema, and it is written for a missing property`)
+  }
 }
 
 /** A default as the generated code writes it: an object or array copied, so no snapshot shares the schema's. */

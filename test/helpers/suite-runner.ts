@@ -99,6 +99,13 @@ interface Apps {
   plainExcluded: Excluded
 }
 
+/**
+ * draft-07 makes `contentMediaType` and `contentEncoding` annotations that a validator may leave
+ * unchecked (Validation, section 8), and Fastify's Ajv does: so does the plugin. Their cases are
+ * judged by what those keywords do not check.
+ */
+const annotationOnlyRE = /^optional\/content\.json$/
+
 /** The tests of one schema that both apps serve, on the route `/s<index>x/<test>`. */
 async function runCase (file: SuiteFile, index: number, apps: Apps, shared: object[], errorBodies: Set<string>): Promise<CaseResult[]> {
   const suiteCase = file.cases[index]
@@ -112,7 +119,7 @@ async function runCase (file: SuiteFile, index: number, apps: Apps, shared: obje
     const plugin = await inject(apps.plugin, url) as LightMyRequestResponse | Error
     results.push({
       name: `${file.name} › ${suiteCase.description} › ${test.description}`,
-      verdict: judge({ plain, plugin, valid: test.valid, data: test.data, conforms }, errorBodies),
+      verdict: judge({ plain, plugin, valid: annotationOnlyRE.test(file.name) || test.valid, data: test.data, conforms }, errorBodies),
       detail: `schema ${JSON.stringify(suiteCase.schema)} instance ${JSON.stringify(test.data)} (valid: ${test.valid}) → ` +
         `sent ${describeResponse(plugin)}; plain Fastify ${describePlain(plain, conforms)}`,
       ajvAgrees

@@ -119,6 +119,24 @@ for (const { name, provider } of providers) {
     }
   })
 
+  test(`${name}: a returned string and pre-serialized JSON go through the provider's check`, async t => {
+    const app = await zodApp(t, provider)
+    app.get('/text/:mode', { schema: { response: { 200: z.enum(['up', 'down']) } } }, async request => (request.params as { mode: string }).mode)
+    app.get('/json', { schema: { response: { 200: z.object({ id: z.number() }) } } }, async (_request, reply) => {
+      reply.type('application/json')
+      return JSON.stringify({ id: 'not-a-number', password: 'hunter2' })
+    })
+    const up = await app.inject('/text/up')
+    t.equal(up.statusCode, 200)
+    t.equal(up.body, 'up', 'a valid string is sent as Fastify sends it')
+    for (const url of ['/text/sideways', '/json']) {
+      const res = await app.inject(url)
+      t.equal(res.statusCode, 500, url)
+      t.equal(res.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+      t.notOk(res.body.includes('sideways') || res.body.includes('hunter2'), 'nothing of the value is sent')
+    }
+  })
+
   test(`${name}: a 2xx and a default schema serve the statuses they cover`, async t => {
     const app = await zodApp(t, provider)
     app.get('/:code', { schema: { response: { '2xx': z.object({ ok: z.boolean() }), default: z.object({ message: z.string() }) } } }, async request => {
