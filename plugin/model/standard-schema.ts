@@ -1,8 +1,9 @@
-import type { ResponseMismatch } from './response-model.ts'
-
 // Standard Schema (https://standardschema.dev) is the interface zod 4, valibot and arktype share:
 // a schema carries `~standard` with its `vendor` and a `validate` function. Such a value is never
 // JSON Schema: the plugin neither walks nor bundles it, it only asks the library.
+
+/** A mismatch as the response model logs it: declared here, so the model's files import this one and not the other way. */
+interface ResponseMismatch { path: string, message: string }
 
 /** The part of Standard Schema's `~standard` the plugin reads. */
 export interface StandardProps {
