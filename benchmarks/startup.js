@@ -3,13 +3,15 @@
 // array of objects, one declared header, and a 404), without the plugin, with it, and with it
 // and validateResponse: false. Each variant runs in a fresh process (STARTUP_RUNS of them,
 // interleaved), and the median is reported: `npm run build && node benchmarks/startup.js`.
-// Env: STARTUP_ROUTES (1000), STARTUP_RUNS (5), STARTUP_DIALECT ('typebox' | 'sinclair' | 'json').
+// Env: STARTUP_ROUTES (1000), STARTUP_RUNS (5), STARTUP_DIALECT ('typebox' | 'sinclair' | 'json'),
+// STARTUP_DISTINCT=1 (each route's 200 has a property of its own, so no two schemas are equal).
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const ROUTES = Number(process.env.STARTUP_ROUTES ?? 1000)
 const RUNS = Number(process.env.STARTUP_RUNS ?? 5)
 const DIALECT = process.env.STARTUP_DIALECT ?? 'typebox'
+const DISTINCT = process.env.STARTUP_DISTINCT === '1'
 const variants = ['plain', 'plugin', 'plugin-no-validation']
 
 function jsonDialect () {
@@ -31,7 +33,7 @@ async function loadDialect () {
 }
 
 /** A 200 of 20 properties: strings with formats, numbers, booleans, an array of objects. */
-function userSchema (T) {
+function userSchema (T, route) {
   const properties = {
     id: T.Integer(),
     email: T.String({ format: 'email' }),
@@ -42,7 +44,7 @@ function userSchema (T) {
     score: T.Number(),
     addresses: T.Array(T.Object({ street: T.String(), city: T.String(), zip: T.String() }))
   }
-  for (let i = Object.keys(properties).length; i < 20; i++) properties[`field${i}`] = T.String()
+  for (let i = Object.keys(properties).length; i < 20; i++) properties[DISTINCT && i === 19 ? `field${i}_${route}` : `field${i}`] = T.String()
   return T.Object(properties, { headers: { 'x-count': T.Integer() } })
 }
 
@@ -55,7 +57,7 @@ async function measure (variant) {
   const app = Fastify()
   if (variant !== 'plain') await app.register(plugin, { validateResponse: variant === 'plugin' })
   for (let i = 0; i < ROUTES; i++) {
-    const response = { 200: userSchema(T), 404: T.Object({ message: T.String() }) }
+    const response = { 200: userSchema(T, i), 404: T.Object({ message: T.String() }) }
     app.get(`/users/${i}`, { schema: { response } }, async () => ({ id: i }))
   }
   const start = process.hrtime.bigint()
@@ -82,7 +84,7 @@ if (process.argv[2] === 'child') {
       results[variant].push(JSON.parse(out))
     }
   }
-  console.log(`fastify.ready() for ${ROUTES} routes (${DIALECT} schemas: a 200 of 20 properties and a 404), ${RUNS} fresh processes each, Node ${process.version}`)
+  console.log(`fastify.ready() for ${ROUTES} routes (${DIALECT} schemas: a 200 of 20 properties and a 404${DISTINCT ? ', distinct per route' : ''}), ${RUNS} fresh processes each, Node ${process.version}`)
   const plainMs = median(results.plain.map(r => r.ms))
   const plainKb = median(results.plain.map(r => r.kbPerRoute))
   for (const variant of variants) {
