@@ -79,8 +79,11 @@ export function guardPayload (request: FastifyRequest, reply: FastifyReply, payl
   try {
     body = checkPayload(payload, contentType, checkOf(check), value => serializeFor(reply, statusCode, contentType, value))
   } catch (error) {
-    // The route's own serializer refused the value (a zod provider's, made the coded 500).
-    return error as Error
+    // The route's own serializer refused the value: the model's and a zod provider's throw the
+    // coded 500; any other serializer's message may hold the value, so it goes to the log only.
+    return (error as { code?: unknown }).code === 'FST_TEMP_RESPONSE_INVALID_RESPONSE'
+      ? error as Error
+      : Object.assign(refuse(statusCode, [{ path: '', message: 'The route\'s serializer threw' }]), { cause: error })
   }
   return Array.isArray(body) ? refuse(statusCode, body) : body
 }

@@ -301,3 +301,16 @@ test('a returned Web Response keeps its own status, even one without a schema, a
   t.equal(res.body, 'gone')
   t.equal(res.headers['x-n'], 'abc', 'x-n is declared for 200 only')
 })
+
+test('a serializer of the application that throws on a re-checked body is the coded 500; its message, value included, goes to the log only', async t => {
+  const app = await build(t)
+  app.get('/', {
+    schema: { response: { 200: Type.Object({ id: Type.String() }) } },
+    serializerCompiler: () => (data) => { throw new Error(`The value "${(data as { id: string }).id}" cannot be written`) }
+  }, async (_request, reply) => {
+    reply.type('application/json')
+    return JSON.stringify({ id: 'secret-token-123' })
+  })
+  const res = await app.inject('/')
+  assertRefused(t, res, 'GET')
+})
