@@ -24,7 +24,9 @@ async function measure (name, id, server, settings, length) {
   })
   const wall = Number(process.hrtime.bigint() - started) / 1000
   if (result.errors || result.timeouts || result.non2xx) {
-    throw new Error(`${name} ${id}: errors=${result.errors} timeouts=${result.timeouts} non2xx=${result.non2xx}`)
+    const phase = length.amount === undefined ? `a ${length.duration} s round` : `the warm-up of ${length.amount} requests`
+    throw new Error(`${name} ${id}, ${phase}: errors=${result.errors} timeouts=${result.timeouts} non2xx=${result.non2xx} ` +
+      `of ${result.requests.total} requests, latency p99 ${result.latency.p99} ms, max ${result.latency.max} ms`)
   }
   const cpu = await cpuTime(server) - cpuBefore
   return {

@@ -19,7 +19,12 @@ interface WriterCompiler {
 
 let asString: ((value: string) => string) | undefined
 
-/** fast-json-stringify's string escaping (its output is JSON.stringify's), loaded from where Fastify has it. */
+/** fast-json-stringify's string escaping (its output is JSON.stringify's), loaded once from where Fastify has it. */
+export function stringWriter (): (value: string) => string {
+  asString ??= loadAsString()
+  return asString
+}
+
 function loadAsString (): (value: string) => string {
   const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'))
   const Serializer = createRequire(fromFastify.resolve('fast-json-stringify'))('./lib/serializer.js') as new () => { asString: (value: string) => string }
@@ -75,10 +80,9 @@ function writerOf (compiler: WriterCompiler, node: Node): string {
 
 /** Compiles the writer of a bundled schema; `deref` follows a `$ref` as the reader does. */
 export function compileWriter (root: unknown, deref: (schema: unknown) => unknown): Writer {
-  asString ??= loadAsString()
   const compiler: WriterCompiler = { deref, code: [], names: new Map() }
   const entry = writeWith(compiler, root, 'v')
   const source = `'use strict'\n${compiler.code.join('\n')}\nreturn function write (v) { return ${entry} }`
   // eslint-disable-next-line no-new-func
-  return new Function('J', 'S', source)(JSON.stringify, asString) as Writer
+  return new Function('J', 'S', source)(JSON.stringify, stringWriter()) as Writer
 }

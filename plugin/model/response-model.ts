@@ -6,7 +6,9 @@ import type { SinclairFormats } from './formats.ts'
 import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
 import { isStandardSchema, metaHeaderEntries, standardHeaderEntries } from './standard-schema.ts'
 import { compileReader, derefIn } from './plan.ts'
-import { compileWriter } from './plan-writer.ts'
+import { compileWriter, stringWriter } from './plan-writer.ts'
+import { compileDirect } from './plan-direct.ts'
+import type { DirectWriter } from './plan-direct.ts'
 import type { Writer } from './plan-writer.ts'
 import type { Reader } from './plan.ts'
 import { createPlan } from './serializer.ts'
@@ -80,7 +82,7 @@ export interface ModelContext {
   compiled?: Map<string, Compiled>
 }
 
-type Compiled = ReturnType<typeof Compile> & { root: SchemaObject, read?: Reader, write?: Writer }
+type Compiled = ReturnType<typeof Compile> & { root: SchemaObject, read?: Reader, write?: Writer, direct?: DirectWriter | null }
 
 function isObject (value: unknown): value is SchemaObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -108,11 +110,12 @@ export function compileBody (schema: unknown, context: ModelContext, where: stri
   try {
     validator.read ??= compileReader(validator.root)
     validator.write ??= compileWriter(validator.root, derefIn(validator.root))
+    if (validator.direct === undefined) validator.direct = compileDirect(validator.root, derefIn(validator.root), stringWriter())
   } catch (error) {
     // Unplannable: a schema the reader cannot follow as fast-json-stringify does.
     throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, `the serializer and the checker would read it differently: ${(error as Error).message}`)
   }
-  return createPlan(validator.read, validator.write, validator, status)
+  return createPlan(validator.read, validator.write, validator, status, validator.direct)
 }
 
 /** A plain check of a schema (a union branch with codecs): whether the value matches as it is. */

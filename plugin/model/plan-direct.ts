@@ -1,0 +1,314 @@
+import { Compile } from 'typebox/compile'
+import * as Format from 'typebox/format'
+import { Guard } from 'typebox/guard'
+import type { TSchema } from 'typebox'
+import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
+
+// The direct path of the plan: for a schema made only of plain nodes (one JSON type each, the
+// keywords of that type, declared properties, one items schema), one generated function per node
+// reads each value once, checks it where it stands and writes it, in a single pass and without a
+// snapshot. It reads as the plan's reader does (plan.ts: `toJSON()` once, a Date at a string node as
+// fast-json-stringify writes it, a hole `null`), checks as the checker does (typebox's Compile: code
+// points for lengths, patterns with the `u` flag, the registered format, `===` for `enum` and
+// `const`), and writes as the plan's writer (plan-writer.ts). Mismatches are noted as it goes (at
+// most ten, each with the checker's message for the one value that failed) and thrown together as
+// a `DirectMismatch` at the end: the value is never read again, not even for the log. The test
+// (test/model/plan-direct.test.ts) holds it to the plan's three steps, value for value.
+
+/** Writes a value in one pass; throws `DirectMismatch` for a value the schema does not allow. */
+export type DirectWriter = (value: unknown) => string
+
+interface Detail { path: string, message: string }
+
+/** Where the value does not match, and what was expected: never the value. */
+export class DirectMismatch {
+  details: Detail[]
+  constructor (details: Detail[]) {
+    this.details = details
+  }
+}
+
+/** At most this many mismatches are noted. */
+const noted = 10
+
+type Node = Record<string, unknown>
+
+/** A schema the direct path does not cover. */
+class Uncovered extends Error {}
+
+interface DirectCompiler {
+  /** The bundle's definitions: a mismatch's messages come from a check of the node with them. */
+  defs: unknown
+  deref: (schema: unknown) => unknown
+  code: string[]
+  values: unknown[]
+  names: Map<object, string>
+}
+
+const annotations = ['title', 'description', '$comment', 'examples', 'default', 'readOnly', 'writeOnly', 'deprecated', '$defs', 'definitions']
+const numberKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'enum', 'const']
+const covered: Record<string, Set<string>> = {
+  string: new Set([...annotations, 'type', 'minLength', 'maxLength', 'pattern', 'format', 'enum', 'const']),
+  number: new Set([...annotations, 'type', ...numberKeywords]),
+  integer: new Set([...annotations, 'type', ...numberKeywords]),
+  boolean: new Set([...annotations, 'type', 'enum', 'const']),
+  null: new Set([...annotations, 'type', 'enum', 'const']),
+  object: new Set([...annotations, 'type', 'properties', 'required', 'additionalProperties']),
+  array: new Set([...annotations, 'type', 'items', 'minItems', 'maxItems'])
+}
+const numericKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems']
+
+function isNode (value: unknown): value is Node {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+function isPrimitive (value: unknown): boolean {
+  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
+}
+
+function value (compiler: DirectCompiler, item: unknown): string {
+  compiler.values.push(item)
+  return `k[${compiler.values.length - 1}]`
+}
+
+function escapeName (name: string): string {
+  return name.replace(/~/g, '~0').replace(/\//g, '~1')
+}
+
+/** A node as the check of a mismatch compiles it: with the bundle's definitions, for its `$ref`s. */
+function checked (compiler: DirectCompiler, node: Node): string {
+  return value(compiler, { $defs: compiler.defs, allOf: [node] })
+}
+
+/** The node a schema is, or throws `Uncovered`. */
+function plainNode (compiler: DirectCompiler, schema: unknown): Node {
+  const node = compiler.deref(schema)
+  if (!isNode(node) || typeof node.type !== 'string') throw new Uncovered()
+  const keywords = covered[node.type]
+  for (const key of Object.keys(node)) if (!keywords.has(key)) throw new Uncovered()
+  for (const key of numericKeywords) if (key in node && (typeof node[key] !== 'number' || !Number.isFinite(node[key]))) throw new Uncovered()
+  if ('enum' in node && (!Array.isArray(node.enum) || !node.enum.every(isPrimitive))) throw new Uncovered()
+  if ('const' in node && !isPrimitive(node.const)) throw new Uncovered()
+  return node
+}
+
+/** Checks of a primitive `x` beside its type, as typebox's Compile writes them. */
+function primitiveChecks (compiler: DirectCompiler, node: Node): string[] {
+  const checks: string[] = []
+  const { minLength, maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = node as Record<string, number | undefined>
+  if (minLength !== undefined) checks.push(`(x.length >= ${minLength * 2} || (x.length >= ${minLength} && G.CodePointCount(x) >= ${minLength}))`)
+  if (maxLength !== undefined) checks.push(`(x.length <= ${maxLength} || (x.length <= ${maxLength * 2} && G.CodePointCount(x) <= ${maxLength}))`)
+  if (typeof node.pattern === 'string') checks.push(`${value(compiler, new RegExp(node.pattern, 'u'))}.test(x)`)
+  if (typeof node.format === 'string') {
+    const test = Format.Get(node.format)
+    // The checker passes a format its registry does not hold; the bundle resolved every one it names.
+    if (test !== undefined) checks.push(`${value(compiler, test)}(x)`)
+  }
+  if (minimum !== undefined) checks.push(`x >= ${minimum}`)
+  if (maximum !== undefined) checks.push(`x <= ${maximum}`)
+  if (exclusiveMinimum !== undefined) checks.push(`x > ${exclusiveMinimum}`)
+  if (exclusiveMaximum !== undefined) checks.push(`x < ${exclusiveMaximum}`)
+  if (multipleOf !== undefined) checks.push(`G.IsMultipleOf(x, ${multipleOf})`)
+  if (Array.isArray(node.enum)) checks.push(`(${node.enum.length === 0 ? 'false' : node.enum.map(item => `x === ${value(compiler, item)}`).join(' || ')})`)
+  if ('const' in node) checks.push(`x === ${value(compiler, node.const)}`)
+  return checks
+}
+
+const typeTests: Record<string, string> = {
+  string: 'typeof x === \'string\'',
+  number: 'Number.isFinite(x)',
+  integer: 'Number.isInteger(x)',
+  boolean: 'typeof x === \'boolean\'',
+  null: 'x === null'
+}
+const writes: Record<string, string> = {
+  string: 'S(x)',
+  number: '(\'\' + x)',
+  integer: '(\'\' + x)',
+  boolean: '(x ? \'true\' : \'false\')',
+  null: '\'null\''
+}
+
+/**
+ * Statements that check the value in `x` at `schema` and append it to `j` after `prefix` (a string
+ * expression), or note its mismatches in `e` under the path `at` (an expression, evaluated only
+ * then). Primitives are written inline; objects and arrays by their own function.
+ */
+function emit (compiler: DirectCompiler, schema: unknown, prefix: string, at: string): string {
+  const union = unionNode(compiler, schema)
+  if (union !== null) return emitUnion(compiler, union, prefix, at)
+  const node = plainNode(compiler, schema)
+  const type = node.type as string
+  if (type === 'object' || type === 'array') {
+    return `m = e.length\nj += ${prefix} + ${writerOf(compiler, node)}(x, e)\nif (e.length !== m) L(e, m, ${at})`
+  }
+  // The reader's step for a primitive node (plan.ts): with `const`, the value read as JSON reads
+  // it; otherwise an object read with `toJSON()` (a Date at a string node as fast-json-stringify
+  // writes it). Anything else stays as it is, and the check judges it.
+  const read = 'const' in node ? 'x = J(x)\n' : `if (!(${typeTests[type]})) x = P(x, ${type === 'string' ? JSON.stringify(formatName(node)) : 'null'})\n`
+  const checks = [typeTests[type], ...primitiveChecks(compiler, node)].join(' && ')
+  return `${read}if (${checks}) j += ${prefix} + ${writes[type]}\nelse X(e, ${checked(compiler, node)}, x, ${at})`
+}
+
+/** A node whose only keyword is `anyOf` (beside annotations), or `null`. */
+function unionNode (compiler: DirectCompiler, schema: unknown): Node | null {
+  const node = compiler.deref(schema)
+  if (!isNode(node) || !Array.isArray(node.anyOf)) return null
+  for (const key of Object.keys(node)) if (key !== 'anyOf' && !annotations.includes(key)) throw new Uncovered()
+  return node
+}
+
+/**
+ * An `anyOf` as the reader takes it (plan-branches.ts): the value read as JSON reads it, then the
+ * first branch that plain copy matches, written by that branch. Each branch is a plain node; an
+ * object or array branch is tried on the copy with mismatches of its own, which are dropped.
+ */
+function emitUnion (compiler: DirectCompiler, node: Node, prefix: string, at: string): string {
+  const tries = (node.anyOf as unknown[]).map(schema => {
+    if (unionNode(compiler, schema) !== null) throw new Uncovered()
+    const branch = plainNode(compiler, schema)
+    const type = branch.type as string
+    if (type === 'object' || type === 'array') return `if ((y = ${writerOf(compiler, branch)}(x, t = []), t.length === 0)) j += ${prefix} + y`
+    return `if (${[typeTests[type], ...primitiveChecks(compiler, branch)].join(' && ')}) j += ${prefix} + ${writes[type]}`
+  })
+  return `x = J(x)\n${tries.join('\nelse ')}\nelse X(e, ${checked(compiler, node)}, x, ${at})`
+}
+
+/** The format's plain name, as the reader hands it to `dateString` (the checker's may be prefixed). */
+function formatName (node: Node): string {
+  return typeof node.format === 'string' ? node.format.slice(node.format.lastIndexOf(':') + 1) : ''
+}
+
+/** The reader's opening of an object or array: `toJSON()` once, then the kind is checked. */
+function open (kind: 'object' | 'array'): string {
+  const wrong = `{ O(e, '', 'must be ${kind}'); return '' }`
+  return `if (v === null || typeof v !== 'object') ${wrong}
+if (typeof v.toJSON === 'function') { v = v.toJSON(); if (v === null || typeof v !== 'object') ${wrong} }
+if (${kind === 'array' ? '!' : ''}Array.isArray(v)) ${wrong}`
+}
+
+function writerOf (compiler: DirectCompiler, node: Node): string {
+  const known = compiler.names.get(node)
+  if (known !== undefined) return known
+  const name = `w${compiler.names.size}`
+  compiler.names.set(node, name)
+  const body = node.type === 'array' ? arrayBody(compiler, node) : objectBody(compiler, node)
+  compiler.code.push(`function ${name} (v, e) {\n${body}\n}`)
+  return name
+}
+
+function arrayBody (compiler: DirectCompiler, node: Node): string {
+  if (!isNode(compiler.deref(node.items))) throw new Uncovered()
+  const { minItems, maxItems } = node as Record<string, number | undefined>
+  const lines = [open('array'), 'const n = v.length']
+  if (minItems !== undefined) lines.push(`if (n < ${minItems}) O(e, '', 'must not have fewer than ${minItems} items')`)
+  if (maxItems !== undefined) lines.push(`if (n > ${maxItems}) O(e, '', 'must not have more than ${maxItems} items')`)
+  // A hole, `undefined`, a function or a symbol is read as `null`, as JSON writes it in an array.
+  lines.push(`let j = '['
+let x, m, t, y
+for (let i = 0; i < n; i++) {
+if (H(x = v[i])) x = null
+${emit(compiler, node.items, '(i === 0 ? \'\' : \',\')', '\'/\' + i')}
+}
+return j + ']'`)
+  return lines.join('\n')
+}
+
+function objectBody (compiler: DirectCompiler, node: Node): string {
+  const properties = isNode(node.properties) ? node.properties : {}
+  const required = Array.isArray(node.required) ? node.required : []
+  const additional = node.additionalProperties
+  if (additional !== undefined && additional !== false) throw new Uncovered()
+  const keys = Object.keys(properties)
+  // A required name no property declares is held by the reader for the check; `__proto__` is read from the prototype.
+  if (!required.every(name => typeof name === 'string' && Object.hasOwn(properties, name)) || keys.includes('__proto__')) throw new Uncovered()
+  // fast-json-stringify's order: required properties first, the others after, each group in schema order.
+  keys.sort((a, b) => Number(required.includes(b)) - Number(required.includes(a)))
+  // With a required property first, every property after it follows a comma.
+  const leading = keys.length !== 0 && required.includes(keys[0])
+  const lines = [open('object'), `let j = ${leading ? '\'{\'' : '\'\''}\nlet x, m, t, y`]
+  keys.forEach((key, i) => {
+    const literal = JSON.stringify(key)
+    const comma = leading && i === 0 ? '' : ','
+    const target = compiler.deref(properties[key])
+    // A missing property with a `default` gets it (checked against its schema at ready()).
+    const fallback = isNode(target) && target.default !== undefined
+      ? ` else j += ${JSON.stringify(comma + literal + ':' + JSON.stringify(target.default))}`
+      : required.includes(key) ? ` else O(e, ${JSON.stringify('/' + escapeName(key))}, 'Required property')` : ''
+    const check = emit(compiler, properties[key], JSON.stringify(comma + literal + ':'), JSON.stringify('/' + escapeName(key)))
+    lines.push(`if ((x = v[${literal}]) !== undefined) {\n${check}\n}${fallback}`)
+  })
+  if (additional === false) {
+    // An undeclared key JSON would write makes the object a mismatch.
+    lines.push(`for (const y of Object.keys(v)) if (!${value(compiler, new Set(keys))}.has(y) && !H(v[y])) { O(e, '', 'must not have additional properties'); break }`)
+  }
+  lines.push(leading ? 'return j + \'}\'' : 'return j === \'\' ? \'{}\' : \'{\' + j.slice(1) + \'}\'')
+  return lines.join('\n')
+}
+
+/** The reader's reading of an object at a primitive node: `toJSON()` once, a Date by Date's own methods. */
+function readPrimitive (x: unknown, format: string | null): unknown {
+  if (x === null || typeof x !== 'object') return x
+  if (format !== null && types.isDate(x)) return dateString(x, format)
+  return typeof (x as { toJSON?: unknown }).toJSON === 'function' ? (x as { toJSON: () => unknown }).toJSON() : x
+}
+
+const checks = new WeakMap<object, ReturnType<typeof Compile>>()
+
+/** Notes the mismatch of a primitive: the checker's messages for that one value (compiled on the first one). */
+function primitiveMismatch (found: Detail[], node: Node, x: unknown, at: string): void {
+  if (found.length >= noted) return
+  let check = checks.get(node)
+  if (check === undefined) checks.set(node, check = Compile(node as TSchema))
+  const before = found.length
+  try {
+    for (const error of check.Errors(x)) found.push({ path: at + error.instancePath, message: error.message })
+  } catch {
+    // typebox's messages can throw where its check would (a bigint against `multipleOf`).
+  }
+  // Never nothing: a value that is not written must be noted, or the body would be sent without it.
+  if (found.length === before) found.push({ path: at, message: 'does not match its schema' })
+}
+
+/** Notes a mismatch of an object or array itself. */
+function ownMismatch (found: Detail[], path: string, message: string): void {
+  if (found.length < noted) found.push({ path, message })
+}
+
+/** Puts the mismatches noted inside `at`, from `from` on, under it. */
+function within (found: Detail[], from: number, at: string): void {
+  for (let i = from; i < found.length; i++) found[i].path = at + found[i].path
+}
+
+/**
+ * Compiles the direct writer of a bundled schema, or returns `null` where the schema has a node the
+ * direct path does not cover (the plan's own steps serve it then). `asString` escapes a string as
+ * the plan's writer does.
+ */
+export function compileDirect (root: unknown, deref: (schema: unknown) => unknown, asString: (value: string) => string): DirectWriter | null {
+  const compiler: DirectCompiler = { defs: (root as Node).$defs, deref, code: [], values: [], names: new Map() }
+  let entry: string
+  try {
+    entry = emit(compiler, root, '\'\'', '\'\'')
+  } catch {
+    // Uncovered, or a pattern only the checker's own compilation can judge: the plan's steps serve it.
+    return null
+  }
+  const source = `'use strict'
+${compiler.code.join('\n')}
+return function writeDirect (x) {
+const e = []
+let j = '', m, t, y
+try {
+${entry}
+} catch (error) {
+// A getter or toJSON() that throws, an invalid Date, data nested too deeply or cyclic.
+throw new D([{ path: '', message: 'the data cannot be serialized: ' + error?.message }])
+}
+if (e.length !== 0) throw new D(e.slice(0, ${noted}))
+return j
+}`
+  // eslint-disable-next-line no-new-func
+  return new Function('k', 'G', 'P', 'J', 'H', 'S', 'X', 'O', 'L', 'D', source)(
+    compiler.values, Guard, readPrimitive, readJSON, isSkipped, asString, primitiveMismatch, ownMismatch, within, DirectMismatch) as DirectWriter
+}

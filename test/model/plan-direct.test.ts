@@ -1,0 +1,239 @@
+import { test } from 'tap'
+import fc from 'fast-check'
+import * as Format from 'typebox/format'
+import { Compile } from 'typebox/compile'
+import type { TSchema } from 'typebox'
+import { compileDirect } from '../../plugin/model/plan-direct.ts'
+import { compileReader, derefIn } from '../../plugin/model/plan.ts'
+import { compileWriter, stringWriter } from '../../plugin/model/plan-writer.ts'
+import { resolveFormat } from '../../plugin/model/formats.ts'
+import { bundleSchema } from '../../plugin/model/schema-bundle.ts'
+import { createPlan } from '../../plugin/model/serializer.ts'
+
+// The direct path (plan-direct.ts) against the plan's three steps (read, check, write): for every
+// schema it covers and every value, the same body or the same refusal, each value read once.
+
+type Outcome = { body: string } | { refused: string, details: Array<{ path: string, message: string }> }
+
+function plans (schema: unknown): { direct: (value: unknown) => Outcome, steps: (value: unknown) => Outcome, covered: boolean } {
+  const root = bundleSchema(schema, {}, (name, node) => resolveFormat(name, node, null))
+  const deref = derefIn(root)
+  const read = compileReader(root)
+  const write = compileWriter(root, deref)
+  const check = Compile(root as TSchema)
+  const writer = compileDirect(root, deref, stringWriter())
+  const outcome = (plan: ReturnType<typeof createPlan>) => (value: unknown): Outcome => {
+    try {
+      return { body: plan.serialize(value) }
+    } catch (error) {
+      return { refused: (error as { code: string }).code, details: (error as { details: Outcome[] }).details as never }
+    }
+  }
+  return { direct: outcome(createPlan(read, write, check, '200', writer)), steps: outcome(createPlan(read, write, check, '200')), covered: writer !== null }
+}
+
+const row = {
+  type: 'object',
+  required: ['id', 'name', 'tags'],
+  properties: {
+    id: { type: 'integer', minimum: 1, maximum: 1000 },
+    name: { type: 'string', minLength: 2, maxLength: 3, pattern: '^[a-z\u{1F600}]+$' },
+    price: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 100, multipleOf: 0.5 },
+    tags: { type: 'array', items: { type: 'string', enum: ['a', 'b'] }, minItems: 1, maxItems: 2 },
+    when: { type: 'string', format: 'date-time' },
+    day: { type: 'string', format: 'date' },
+    at: { type: 'string', format: 'time' },
+    email: { type: 'string', format: 'email' },
+    active: { type: 'boolean', default: true },
+    kind: { type: 'string', const: 'row' },
+    none: { type: 'null' },
+    flag: { type: 'boolean', enum: [true] },
+    rank: { type: 'integer', enum: [1, 2] }
+  }
+}
+
+/** Every schema here is covered by the direct path (checked below). */
+const schemas: Record<string, unknown> = {
+  row,
+  page: { type: 'array', items: row },
+  closed: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { a: { type: 'integer', default: 7 }, b: { type: 'string' }, 'x/~y': { type: 'number' }, never: { type: 'string', enum: [] } }
+  },
+  unions: {
+    type: 'object',
+    properties: {
+      next: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+      owner: { anyOf: [{ type: 'object', required: ['id'], properties: { id: { type: 'integer' } }, additionalProperties: false }, { type: 'null' }] },
+      status: { anyOf: [{ type: 'string', const: 'on' }, { type: 'string', const: 'off' }] },
+      size: { anyOf: [{ type: 'integer', maximum: 3 }, { type: 'number', minimum: 10 }] },
+      list: { anyOf: [{ type: 'array', items: { type: 'boolean' } }, { type: 'string', format: 'date' }] }
+    }
+  },
+  tree: {
+    $defs: { node: { type: 'object', required: ['v'], properties: { v: { type: 'integer' }, kids: { type: 'array', items: { $ref: '#/$defs/node' } } } } },
+    $ref: '#/$defs/node'
+  },
+  text: { type: 'string', format: 'date' },
+  flag: { type: 'boolean' },
+  empty: { type: 'object', properties: {} }
+}
+
+class Row {
+  id = 5
+  get name (): string { return 'ab' }
+  get tags (): string[] { return ['a'] }
+}
+class LateDate extends Date {
+  override toISOString (): string { return 'not a date' }
+  override toJSON (): string { return 'ab' }
+}
+
+/** Values JSON and the plan read in ways of their own: each is deterministic, so both paths see the same. */
+const hostile = fc.constantFrom<unknown>(
+  undefined, null, () => 1, Symbol('s'), 10n, NaN, Infinity, -0, 0.5, 1e21, '', 'ab', 'a', '\u{1F600}\u{1F600}', '\ud800',
+  new Date(0), new Date(Number.NaN), new LateDate(0), Object(3), Object('ab'), Object(true),
+  { toJSON: () => 'ab' }, { toJSON: () => 3 }, { toJSON: () => null }, { toJSON: () => ({ id: 2 }) }, { toJSON: () => ['a'] },
+  [], {}, [1], new Row(), Object.create(null), Object.assign([, 'a'], { length: 2 }) // eslint-disable-line no-sparse-arrays
+)
+
+/** Values near a schema: mostly fitting, with hostile ones anywhere. */
+function near (schema: unknown, defs: Record<string, unknown>, depth = 0): fc.Arbitrary<unknown> {
+  const node = schema as Record<string, any>
+  if (typeof node.$ref === 'string') return depth > 3 ? hostile : near(defs[node.$ref.split('/').pop() as string], defs, depth + 1)
+  if (Array.isArray(node.anyOf)) return fc.oneof(...node.anyOf.map((branch: unknown) => near(branch, defs, depth)), hostile)
+  let fitting: fc.Arbitrary<unknown>
+  switch (node.type) {
+    case 'string': fitting = node.const !== undefined
+      ? fc.constant(node.const)
+      : Array.isArray(node.enum) ? fc.constantFrom('a', ...node.enum) : fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('ab', 'ab@c.de', '2025-01-02', '2025-01-02T03:04:05Z', '03:04:05Z', 'on')); break
+    case 'integer': case 'number': fitting = Array.isArray(node.enum) ? fc.constantFrom(0, ...node.enum) : fc.oneof(fc.integer({ min: -2, max: 12 }), fc.double(), fc.constantFrom(0.5, 1.5, 10.5, 99.5, 1000, 1001)); break
+    case 'boolean': fitting = fc.boolean(); break
+    case 'null': fitting = fc.constant(null); break
+    case 'array': fitting = fc.array(near(node.items, defs, depth + 1), { maxLength: 3 }); break
+    default: {
+      const entries = Object.entries(node.properties ?? {}).map(([key, child]) => [key, fc.option(near(child, defs, depth + 1), { nil: undefined, freq: 4 })] as const)
+      fitting = fc.tuple(fc.record(Object.fromEntries(entries)), fc.option(fc.constantFrom('secret', 'other'), { freq: 3 }))
+        .map(([record, extra]) => extra === null ? record : { ...record, [extra]: 'zq-SECRET' })
+    }
+  }
+  const sample = Array.isArray(node.enum) || node.const !== undefined ? undefined : samples[node.format ?? node.type]
+  return fc.oneof({ arbitrary: fitting, weight: 4 }, { arbitrary: fc.constant(sample), weight: sample === undefined ? 0 : 16 }, { arbitrary: hostile, weight: 1 })
+}
+
+/** A value that fits each node of `row`, by format or type. */
+const samples: Record<string, unknown> = {
+  'date-time': '2025-01-02T03:04:05Z', date: '2025-01-02', time: '03:04:05Z', email: 'ab@c.de', string: 'ab', integer: 5, number: 1.5
+}
+
+for (const [name, schema] of Object.entries(schemas)) {
+  test(`direct path, ${name}: the same body or the same refusal as the plan's steps`, async t => {
+    const { direct, steps, covered } = plans(schema)
+    t.ok(covered, 'the direct path covers the schema')
+    let sent = 0
+    fc.assert(fc.property(near(schema, (schema as { $defs?: Record<string, unknown> }).$defs ?? {}), value => {
+      const [one, other] = [direct(value), steps(value)]
+      if ('body' in one) sent++
+      if ('body' in one || 'body' in other) t.same(one, other, 'the same body')
+      else t.equal(one.refused, other.refused, 'both refuse, coded')
+      return true
+    }), { seed: 20261207, numRuns: 1000 })
+    t.ok(sent >= 10, `a fair share is sent (${sent} of 1000)`)
+  })
+}
+
+test('the direct path leaves what it does not cover to the plan\'s steps', async t => {
+  const uncovered = [
+    {},
+    { type: ['string', 'null'] },
+    { type: 'object', additionalProperties: true },
+    { type: 'object', additionalProperties: { type: 'string' } },
+    { type: 'object', patternProperties: { '^x': { type: 'string' } } },
+    { type: 'object', required: ['missing'], properties: {} },
+    { type: 'object', properties: { ['__proto__']: { type: 'string' } } },
+    { type: 'array', items: [{ type: 'string' }] },
+    { type: 'array' },
+    { type: 'array', uniqueItems: true, items: { type: 'string' } },
+    { type: 'string', enum: [{ a: 1 }] },
+    { type: 'string', enum: 'a' },
+    { type: 'string', const: { a: 1 } },
+    { type: 'string', minLength: '2' },
+    { type: 'string', pattern: '(' },
+    { type: 'string', 'x-unknown': 1 },
+    { anyOf: [{ anyOf: [{ type: 'string' }] }] },
+    { anyOf: [{ type: 'string' }], minLength: 2 },
+    { anyOf: [{}] }
+  ]
+  for (const schema of uncovered) {
+    const root = bundleSchema(schema, {}, name => name)
+    t.equal(compileDirect(root, derefIn(root), stringWriter()), null, JSON.stringify(schema))
+  }
+})
+
+test('each value is read once, written or refused', async t => {
+  const reads: string[] = []
+  const track = <T extends object>(target: T, at: string): T => new Proxy(target, {
+    get (object, key) {
+      if (typeof key === 'string' && key !== 'toJSON' && key !== 'length') reads.push(`${at}.${key}`)
+      return Reflect.get(object, key)
+    }
+  })
+  const { direct } = plans({ type: 'array', items: row })
+  t.same(direct(track([track({ id: 1, name: 'ab', tags: ['a'], secret: 's' }, '$0')], '$')), { body: '[{"id":1,"name":"ab","tags":["a"],"active":true}]' })
+  t.same(reads.filter(read => read.startsWith('$0')), ['id', 'name', 'tags', 'price', 'when', 'day', 'at', 'email', 'active', 'kind', 'none', 'flag', 'rank'].map(key => `$0.${key}`), 'required first, each once')
+  t.same(reads.filter(read => !read.startsWith('$0')), ['$.0'])
+  reads.length = 0
+  const bad = direct(track([track({ id: 'one', name: 'ab', tags: ['a'] }, '$0')], '$'))
+  t.same(bad, { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/0/id', message: 'must be integer' }] })
+  t.equal(new Set(reads).size, reads.length, 'no property read twice on a refusal either')
+})
+
+test('a refusal lists where and what, never the value', async t => {
+  const { direct } = plans({ type: 'array', items: row, minItems: 2 })
+  const refused = direct([{ id: 1, name: 'zq-SECRET', tags: [] }, { name: 'ab', tags: ['c'], price: 0.7 }])
+  t.same((refused as { details: unknown[] }).details, [
+    { path: '/0/name', message: 'must not have more than 3 characters' },
+    { path: '/0/name', message: 'must match pattern "^[a-z\u{1F600}]+$"' },
+    { path: '/0/tags', message: 'must not have fewer than 1 items' },
+    { path: '/1/id', message: 'Required property' },
+    { path: '/1/tags/0', message: 'must be equal to one of the allowed values' },
+    { path: '/1/price', message: 'must be multiple of 0.5' }
+  ])
+  t.same((direct([]) as { details: unknown[] }).details, [{ path: '', message: 'must not have fewer than 2 items' }])
+  t.notOk(JSON.stringify(refused).includes('SECRET'))
+  const closed = plans(schemas.closed).direct({ b: 'x', 'x/~y': 'z', other: 1 })
+  t.same((closed as { details: unknown[] }).details, [
+    { path: '/x~1~0y', message: 'must be number' },
+    { path: '', message: 'must not have additional properties' }
+  ])
+  const wide = plans({ type: 'array', items: { type: 'integer' } }).direct(Array.from({ length: 30 }, () => 'x'))
+  t.equal((wide as { details: unknown[] }).details.length, 10, 'at most ten')
+  const union = plans(schemas.unions).direct({ next: 1, owner: { id: 'x' } }) as { details: Array<{ path: string, message: string }> }
+  t.same(union.details.filter(detail => detail.message === 'must match a schema in anyOf'), [
+    { path: '/next', message: 'must match a schema in anyOf' },
+    { path: '/owner', message: 'must match a schema in anyOf' }
+  ], 'each union named, with its branches\' messages beside')
+})
+
+test('a getter or toJSON() that throws is a refusal that names the data, not the value', async t => {
+  const { direct } = plans(row)
+  const value = { id: 1, get name (): string { throw new Error('boom') }, tags: ['a'] }
+  t.same(direct(value), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '', message: 'the data cannot be serialized: boom' }] })
+  const big = plans(row)
+  t.same(big.direct({ id: 1, name: 'ab', tags: ['a'], price: 10n }), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/price', message: 'does not match its schema' }] }, 'a bigint, which typebox\'s messages choke on')
+  t.same(big.steps({ id: 1, name: 'ab', tags: ['a'], price: 10n }), {
+    refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE',
+    details: [{ path: '', message: 'the data cannot be checked: The number 0.5 cannot be converted to a BigInt because it is not an integer' }]
+  }, 'and the checker itself')
+  t.same(plans(schemas.text).direct(new Date(Number.NaN)), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '', message: 'the data cannot be serialized: an invalid Date cannot be serialized' }] })
+})
+
+test('a value the direct check refuses is never sent, even where the checker\'s messages find nothing', async t => {
+  // A format replaced after the plan was built: the direct path keeps the one it was built with.
+  Format.Set('direct-test-flip', () => false)
+  t.teardown(() => Format.Set('direct-test-flip', () => true))
+  const { direct } = plans({ type: 'object', properties: { code: { type: 'string', format: 'direct-test-flip' } } })
+  Format.Set('direct-test-flip', () => true)
+  t.same(direct({ code: 'x' }), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/code', message: 'does not match its schema' }] })
+})
