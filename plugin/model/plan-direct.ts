@@ -231,6 +231,8 @@ function objectBody (compiler: DirectCompiler, node: Node): string {
     const literal = JSON.stringify(key)
     const comma = leading && i === 0 ? '' : ','
     const target = compiler.deref(properties[key])
+    // An object or array default is written through its node by the plan's steps (filtered, in order).
+    if (isNode(target) && target.default !== null && typeof target.default === 'object') throw new Uncovered()
     // A missing property with a `default` gets it (checked against its schema at ready()).
     const fallback = isNode(target) && target.default !== undefined
       ? ` else j += ${JSON.stringify(comma + literal + ':' + JSON.stringify(target.default))}`

@@ -163,7 +163,8 @@ test('the direct path leaves what it does not cover to the plan\'s steps', async
     { type: 'string', 'x-unknown': 1 },
     { anyOf: [{ anyOf: [{ type: 'string' }] }] },
     { anyOf: [{ type: 'string' }], minLength: 2 },
-    { anyOf: [{}] }
+    { anyOf: [{}] },
+    { type: 'object', properties: { p: { type: 'object', properties: { a: { type: 'integer' } }, default: { a: 1 } } } }
   ]
   for (const schema of uncovered) {
     const root = bundleSchema(schema, {}, name => name)
