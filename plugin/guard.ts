@@ -40,11 +40,12 @@ function noSchema (statusCode: number): ResponseMismatch[] {
 
 /**
  * Run by preSerialization: marks the request with the status its body is serialized for, and
- * refuses a status the model has no schema for. Returns the error to answer with, or `null`.
+ * refuses a status the model has no schema for (`unschemed`, found by the caller). Returns the
+ * error to answer with, or `null`.
  */
-export function markSerialized (request: FastifyRequest, statusCode: number, model: ResponseModel | null, holder: TemporaryResponse | null): Error | null {
+export function markSerialized (request: FastifyRequest, statusCode: number, unschemed: boolean, holder: TemporaryResponse | null): Error | null {
   (request as GuardedRequest)[kSerializedStatus] = statusCode
-  if (model === null || findStatusModel(model, statusCode) !== undefined) return null
+  if (!unschemed) return null
   if (carriesNoBody(statusCode, holder?.[kAppliedStatus] === statusCode) || isErrorResponse(request)) return null
   return refuse(statusCode, noSchema(statusCode))
 }

@@ -156,17 +156,23 @@ export function createPreSerialization (settings: RouteSettings): preSerializati
     const holder = getHolder(request)
     if (holder !== null && !holder[kFailed]) applyStagedStatus(holder, reply)
     const model = settings.model
-    const unserved = markSerialized(request, reply.raw.statusCode, model, holder)
+    const statusCode = reply.raw.statusCode
+    const schema = model === null ? undefined : findStatusModel(model, statusCode)
+    const unserved = markSerialized(request, statusCode, model !== null && schema === undefined, holder)
     if (unserved !== null) return done(unserved)
     // Validation off and no codecs: the status was all there was to do.
     if (model === null && settings.encoder === null) {
       done(null, payload)
       return
     }
-    const statusCode = reply.raw.statusCode
     // A body the staged status forbids is dropped, not sent: nothing to validate.
     const dropped = holder !== null && holder[kAppliedStatus] === statusCode && noBodyStatuses.has(statusCode)
-    const status = model === null || dropped ? undefined : findStatusModel(model, statusCode)
+    // The common case: one body schema, no codecs, and the route's serializer reads, checks and writes.
+    if (checkedBySerializer && !dropped && schema?.media === null && settings.encoder === null) {
+      done(null, payload)
+      return
+    }
+    const status = dropped ? undefined : schema
     const contentType = reply.getHeader('content-type')
     // The handler returns decoded values; what is checked and serialized is their encoding.
     if (dropped && checkedBySerializer) {
@@ -211,14 +217,14 @@ export function createStandardPreSerialization (settings: RouteSettings): preSer
     if (holder !== null && !holder[kFailed]) applyStagedStatus(holder, reply)
     const model = settings.model
     const statusCode = reply.raw.statusCode
+    const status = model === null ? undefined : findStatusModel(model, statusCode)
     // The provider's serializer writes what follows: marked, as any schema serializer's output.
-    const unserved = markSerialized(request, statusCode, model, holder)
+    const unserved = markSerialized(request, statusCode, model !== null && status === undefined, holder)
     if (unserved !== null) return done(unserved)
     if (model === null || isErrorResponse(request)) {
       done(null, payload)
       return
     }
-    const status = findStatusModel(model, statusCode)
     const check = status === undefined ? undefined : findBodyCheck(status, reply.getHeader('content-type'))
     const dropped = holder !== null && holder[kAppliedStatus] === statusCode && noBodyStatuses.has(statusCode)
     if (dropped) return done(null, payload)

@@ -5,7 +5,8 @@ import type { TSchema } from 'typebox'
 import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
 
 // The direct path of the plan: for a schema made only of plain nodes (one JSON type each, the
-// keywords of that type, declared properties, one items schema), one generated function per node
+// keywords of that type, declared properties, one items schema; an anyOf of such nodes, the
+// nullable and literal unions TypeBox writes), one generated function per object or array node
 // reads each value once, checks it where it stands and writes it, in a single pass and without a
 // snapshot. It reads as the plan's reader does (plan.ts: `toJSON()` once, a Date at a string node as
 // fast-json-stringify writes it, a hole `null`), checks as the checker does (typebox's Compile: code
