@@ -208,7 +208,7 @@ function arrayBody (compiler: DirectCompiler, node: Node): string {
   lines.push(`let j = '['
 let x, m, t, y
 for (let i = 0; i < n; i++) {
-if (H(x = v[i])) x = null
+if ((x = v[i]) === undefined || typeof x === 'function' || typeof x === 'symbol') x = null
 ${emit(compiler, node.items, '(i === 0 ? \'\' : \',\')', '\'/\' + i')}
 }
 return j + ']'`)

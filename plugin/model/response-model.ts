@@ -110,12 +110,15 @@ export function compileBody (schema: unknown, context: ModelContext, where: stri
   try {
     validator.read ??= compileReader(validator.root)
     validator.write ??= compileWriter(validator.root, derefIn(validator.root))
-    if (validator.direct === undefined) validator.direct = compileDirect(validator.root, derefIn(validator.root), stringWriter())
   } catch (error) {
     // Unplannable: a schema the reader cannot follow as fast-json-stringify does.
     throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, `the serializer and the checker would read it differently: ${(error as Error).message}`)
   }
-  return createPlan(validator.read, validator.write, validator, status, validator.direct)
+  return createPlan(validator.read, validator.write, validator, status, () => {
+    // One direct writer per bundle, shared by the routes that write the same schema.
+    if (validator.direct === undefined) validator.direct = compileDirect(validator.root, derefIn(validator.root), stringWriter())
+    return validator.direct
+  })
 }
 
 /** A plain check of a schema (a union branch with codecs): whether the value matches as it is. */

@@ -61,7 +61,9 @@ function checkSnapshot (checker: Checker, snapshot: unknown): Mismatch[] | null 
  * dropped before the write, and what is left is checked again: the body written is a checked value.
  * Where the schema has a direct writer (plan-direct.ts), it does the three in one pass.
  */
-export function createPlan (read: Reader, write: Writer, checker: Checker, status: string, direct: DirectWriter | null = null): { serialize: Serialize, snapshot: (data: unknown) => unknown } {
+export function createPlan (read: Reader, write: Writer, checker: Checker, status: string, compileDirect: () => DirectWriter | null = () => null): { serialize: Serialize, snapshot: (data: unknown) => unknown } {
+  // Compiled at the first body, not at ready(): a route that is never called costs no writer.
+  let direct: DirectWriter | null | undefined
   function snapshotOf (data: unknown, state: PlanState): unknown {
     let snapshot: unknown
     try {
@@ -86,6 +88,7 @@ export function createPlan (read: Reader, write: Writer, checker: Checker, statu
   return {
     serialize: function serializeChecked (data) {
       if (data === droppedBody) return ''
+      if (direct === undefined) direct = compileDirect()
       if (direct !== null) {
         try {
           return direct(data)

@@ -29,7 +29,7 @@ function plans (schema: unknown): { direct: (value: unknown) => Outcome, steps: 
       return { refused: (error as { code: string }).code, details: (error as { details: Outcome[] }).details as never }
     }
   }
-  return { direct: outcome(createPlan(read, write, check, '200', writer)), steps: outcome(createPlan(read, write, check, '200')), covered: writer !== null }
+  return { direct: outcome(createPlan(read, write, check, '200', () => writer)), steps: outcome(createPlan(read, write, check, '200')), covered: writer !== null }
 }
 
 const row = {
