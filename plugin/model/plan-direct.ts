@@ -16,7 +16,10 @@ import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
 // a `DirectMismatch` at the end: the value is never read again, not even for the log. The test
 // (test/model/plan-direct.test.ts) holds it to the plan's three steps, value for value.
 
-/** Writes a value in one pass; throws `DirectMismatch` for a value the schema does not allow. */
+/**
+ * Writes a value in one pass; throws `DirectMismatch` for a value the schema does not allow, and
+ * lets through what a getter or `toJSON()` throws (or an invalid Date, or data nested too deeply).
+ */
 export type DirectWriter = (value: unknown) => string
 
 interface Detail { path: string, message: string }
@@ -302,12 +305,7 @@ ${compiler.code.join('\n')}
 return function writeDirect (x) {
 const e = []
 let j = '', m, t, y
-try {
 ${entry}
-} catch (error) {
-// A getter or toJSON() that throws, an invalid Date, data nested too deeply or cyclic.
-throw new D([{ path: '', message: 'the data cannot be serialized: ' + error?.message }])
-}
 if (e.length !== 0) throw new D(e.slice(0, ${noted}))
 return j
 }`

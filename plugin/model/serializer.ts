@@ -1,7 +1,8 @@
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from '../errors.ts'
 import type { Reader } from './plan.ts'
 import type { Writer } from './plan-writer.ts'
-import type { DirectMismatch, DirectWriter } from './plan-direct.ts'
+import { DirectMismatch } from './plan-direct.ts'
+import type { DirectWriter } from './plan-direct.ts'
 import { dropHeld, writeOrdered } from './snapshot-runtime.ts'
 import type { PlanState } from './snapshot-runtime.ts'
 
@@ -50,6 +51,15 @@ export function invalidResponse (status: string | number, details: Mismatch[], c
   return error
 }
 
+/** The message of what user code threw, for the log: whatever was thrown, reading it never throws. */
+function messageOf (error: unknown): string {
+  try {
+    return String((error as Error).message)
+  } catch {
+    return 'an exception whose message cannot be read'
+  }
+}
+
 /** The check of a snapshot: `null` when it matches. */
 function checkSnapshot (checker: Checker, snapshot: unknown): Mismatch[] | null {
   return checker.Check(snapshot) ? null : listMismatches(checker.Errors(snapshot))
@@ -69,7 +79,7 @@ export function createPlan (read: Reader, write: Writer, checker: Checker, statu
     try {
       snapshot = read(data, state)
     } catch (error) {
-      throw invalidResponse(status, [{ path: '', message: `the data cannot be serialized: ${(error as Error).message}` }])
+      throw invalidResponse(status, [{ path: '', message: `the data cannot be serialized: ${messageOf(error)}` }])
     }
     let mismatches: Mismatch[] | null
     try {
@@ -80,7 +90,7 @@ export function createPlan (read: Reader, write: Writer, checker: Checker, statu
       }
     } catch (error) {
       // The checker throws for a few values JSON has no place for (a bigint against `multipleOf`).
-      mismatches = [{ path: '', message: `the data cannot be checked: ${(error as Error).message}` }]
+      mismatches = [{ path: '', message: `the data cannot be checked: ${messageOf(error)}` }]
     }
     if (mismatches !== null) throw invalidResponse(status, mismatches)
     return snapshot
@@ -93,7 +103,7 @@ export function createPlan (read: Reader, write: Writer, checker: Checker, statu
         try {
           return direct(data)
         } catch (error) {
-          throw invalidResponse(status, (error as DirectMismatch).details)
+          throw invalidResponse(status, error instanceof DirectMismatch ? error.details : [{ path: '', message: `the data cannot be serialized: ${messageOf(error)}` }])
         }
       }
       const state: PlanState = { held: null, order: null }

@@ -221,6 +221,13 @@ test('a getter or toJSON() that throws is a refusal that names the data, not the
   const { direct } = plans(row)
   const value = { id: 1, get name (): string { throw new Error('boom') }, tags: ['a'] }
   t.same(direct(value), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '', message: 'the data cannot be serialized: boom' }] })
+  const unreadable = [null, { get message (): string { throw new Error('again') } }]
+  for (const thrown of unreadable) {
+    const value = { id: 1, get name (): string { throw thrown }, tags: ['a'] }
+    const refusal = { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '', message: 'the data cannot be serialized: an exception whose message cannot be read' }] }
+    t.same(plans(row).direct(value), refusal, 'whatever is thrown, the refusal is coded')
+    t.same(plans(row).steps(value), refusal, 'in the steps too')
+  }
   const big = plans(row)
   t.same(big.direct({ id: 1, name: 'ab', tags: ['a'], price: 10n }), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/price', message: 'does not match its schema' }] }, 'a bigint, which typebox\'s messages choke on')
   t.same(big.steps({ id: 1, name: 'ab', tags: ['a'], price: 10n }), {
