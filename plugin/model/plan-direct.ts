@@ -88,8 +88,26 @@ function checked (compiler: DirectCompiler, node: Node): string {
 function plainNode (compiler: DirectCompiler, schema: unknown): Node {
   const node = compiler.deref(schema)
   if (!isNode(node) || typeof node.type !== 'string') throw new Uncovered()
-  const keywords = covered[node.type]
-  for (const key of Object.keys(node)) if (!keywords.has(key)) throw new Uncovered()
+  return checkKeywords(node, node.type)
+}
+
+/**
+ * A primitive node whose `type` lists `'null'` beside one other type (as `nullable: true` is
+ * bundled), or `null` for any other node. `enum` and `const` would apply to `null` too: not here.
+ */
+function nullableNode (compiler: DirectCompiler, schema: unknown): { node: Node, type: string } | null {
+  const node = compiler.deref(schema)
+  if (!isNode(node) || !Array.isArray(node.type) || node.type.length !== 2 || !node.type.includes('null')) return null
+  const type = node.type.find(item => item !== 'null')
+  if (!['string', 'number', 'integer', 'boolean'].includes(type) || 'enum' in node || 'const' in node) throw new Uncovered()
+  checkKeywords(node, type, ['nullable'])
+  return { node, type }
+}
+
+/** The node, if it has only keywords the direct path covers for `type` (and `others`); else throws `Uncovered`. */
+function checkKeywords (node: Node, type: string, others: string[] = []): Node {
+  const keywords = covered[type]
+  for (const key of Object.keys(node)) if (!keywords.has(key) && !others.includes(key)) throw new Uncovered()
   for (const key of numericKeywords) if (key in node && (typeof node[key] !== 'number' || !Number.isFinite(node[key]))) throw new Uncovered()
   if ('enum' in node && (!Array.isArray(node.enum) || !node.enum.every(isPrimitive))) throw new Uncovered()
   if ('const' in node && !isPrimitive(node.const)) throw new Uncovered()
@@ -141,6 +159,16 @@ const writes: Record<string, string> = {
 function emit (compiler: DirectCompiler, schema: unknown, prefix: string, at: string): string {
   const union = unionNode(compiler, schema)
   if (union !== null) return emitUnion(compiler, union, prefix, at)
+  const nullable = nullableNode(compiler, schema)
+  if (nullable !== null) {
+    // As the reader reads it: an object with `toJSON()` (or a Date) first, then `null` or the type.
+    const { node, type } = nullable
+    const checks = [typeTests[type], ...primitiveChecks(compiler, node)].join(' && ')
+    return `if (!(${typeTests[type]})) x = P(x, ${type === 'string' ? JSON.stringify(formatName(node)) : 'null'})
+if (x === null) j += ${prefix} + 'null'
+else if (${checks}) j += ${prefix} + ${writes[type]}
+else X(e, ${checked(compiler, node)}, x, ${at})`
+  }
   const node = plainNode(compiler, schema)
   const type = node.type as string
   if (type === 'object' || type === 'array') {

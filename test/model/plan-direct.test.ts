@@ -75,6 +75,16 @@ const schemas: Record<string, unknown> = {
     $defs: { node: { type: 'object', required: ['v'], properties: { v: { type: 'integer' }, kids: { type: 'array', items: { $ref: '#/$defs/node' } } } } },
     $ref: '#/$defs/node'
   },
+  nullables: {
+    type: 'object',
+    required: ['a'],
+    properties: {
+      a: { type: 'string', nullable: true, minLength: 2, format: 'date' },
+      b: { type: ['integer', 'null'], maximum: 3 },
+      c: { type: ['null', 'boolean'] },
+      d: { type: ['number', 'null'], multipleOf: 0.5 }
+    }
+  },
   text: { type: 'string', format: 'date' },
   flag: { type: 'boolean' },
   empty: { type: 'object', properties: {} }
@@ -103,6 +113,7 @@ function near (schema: unknown, defs: Record<string, unknown>, depth = 0): fc.Ar
   const node = schema as Record<string, any>
   if (typeof node.$ref === 'string') return depth > 3 ? hostile : near(defs[node.$ref.split('/').pop() as string], defs, depth + 1)
   if (Array.isArray(node.anyOf)) return fc.oneof(...node.anyOf.map((branch: unknown) => near(branch, defs, depth)), hostile)
+  if (Array.isArray(node.type)) return fc.oneof(fc.constant(null), near({ ...node, type: node.type.find((type: string) => type !== 'null') }, defs, depth))
   let fitting: fc.Arbitrary<unknown>
   switch (node.type) {
     case 'string': fitting = node.const !== undefined
@@ -146,7 +157,10 @@ for (const [name, schema] of Object.entries(schemas)) {
 test('the direct path leaves what it does not cover to the plan\'s steps', async t => {
   const uncovered = [
     {},
-    { type: ['string', 'null'] },
+    { type: ['object', 'null'] },
+    { type: ['string', 'number'] },
+    { type: ['string', 'null'], enum: ['a', null] },
+    { type: ['string', 'null'], 'x-unknown': 1 },
     { type: 'object', additionalProperties: true },
     { type: 'object', additionalProperties: { type: 'string' } },
     { type: 'object', patternProperties: { '^x': { type: 'string' } } },
