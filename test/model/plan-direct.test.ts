@@ -259,3 +259,11 @@ test('a value the direct check refuses is never sent, even where the checker\'s 
   Format.Set('direct-test-flip', () => true)
   t.same(direct({ code: 'x' }), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/code', message: 'does not match its schema' }] })
 })
+
+test('a declared property named like an Object.prototype member is read by name, as fast-json-stringify reads it', async t => {
+  const { direct, steps } = plans({ type: 'object', properties: { id: { type: 'integer' }, constructor: { type: 'string' } } })
+  // Missing from the data, it is Object.prototype.constructor, a function: a mismatch, never its source on the wire.
+  t.same(direct({ id: 1 }), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/constructor', message: 'must be string' }] })
+  t.equal((steps({ id: 1 }) as { refused: string }).refused, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+  t.same(direct({ id: 1, constructor: 'own' }), { body: '{"id":1,"constructor":"own"}' })
+})
