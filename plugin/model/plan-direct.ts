@@ -2,6 +2,7 @@ import { Compile } from 'typebox/compile'
 import * as Format from 'typebox/format'
 import { Guard } from 'typebox/guard'
 import type { TSchema } from 'typebox'
+import { escapePointer } from './schema-bundle.ts'
 import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
 
 // The direct path of the plan: for a schema made only of plain nodes (one JSON type each, the
@@ -73,10 +74,6 @@ function isPrimitive (value: unknown): boolean {
 function value (compiler: DirectCompiler, item: unknown): string {
   compiler.values.push(item)
   return `k[${compiler.values.length - 1}]`
-}
-
-function escapeName (name: string): string {
-  return name.replace(/~/g, '~0').replace(/\//g, '~1')
 }
 
 /** A node as the check of a mismatch compiles it: with the bundle's definitions, for its `$ref`s. */
@@ -268,8 +265,8 @@ function objectBody (compiler: DirectCompiler, node: Node): string {
     // A missing property with a `default` gets it (checked against its schema at ready()).
     const fallback = isNode(target) && target.default !== undefined
       ? ` else j += ${JSON.stringify(comma + literal + ':' + JSON.stringify(target.default))}`
-      : required.includes(key) ? ` else O(e, ${JSON.stringify('/' + escapeName(key))}, 'Required property')` : ''
-    const check = emit(compiler, properties[key], JSON.stringify(comma + literal + ':'), JSON.stringify('/' + escapeName(key)))
+      : required.includes(key) ? ` else O(e, ${JSON.stringify('/' + escapePointer(key))}, 'Required property')` : ''
+    const check = emit(compiler, properties[key], JSON.stringify(comma + literal + ':'), JSON.stringify('/' + escapePointer(key)))
     lines.push(`if ((x = v[${literal}]) !== undefined) {\n${check}\n}${fallback}`)
   })
   if (additional === false) {

@@ -133,7 +133,8 @@ function checkType (type: unknown): void {
   }
 }
 
-function escapePointer (key: string): string {
+/** A key as a JSON pointer segment (RFC 6901): `~` and `/` escaped. */
+export function escapePointer (key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1')
 }
 

@@ -3,6 +3,7 @@ import type { Reader } from './plan.ts'
 import type { Writer } from './plan-writer.ts'
 import { DirectMismatch } from './plan-direct.ts'
 import type { DirectWriter } from './plan-direct.ts'
+import { escapePointer } from './schema-bundle.ts'
 import { dropHeld, writeOrdered } from './snapshot-runtime.ts'
 import type { PlanState } from './snapshot-runtime.ts'
 
@@ -28,16 +29,12 @@ export const droppedBody = Object.freeze({})
 /** Serializes one value, or throws `FST_TEMP_RESPONSE_INVALID_RESPONSE` with its `details`. */
 export type Serialize = (data: unknown) => string
 
-function escapeName (name: string): string {
-  return name.replace(/~/g, '~0').replace(/\//g, '~1')
-}
-
 /** At most ten mismatches, one per missing property: paths and messages, never values. */
 export function listMismatches (errors: Checker['Errors'] extends (value: unknown) => infer E ? E : never): Mismatch[] {
   const mismatches: Mismatch[] = []
   for (const error of errors) {
     const missing = error.keyword === 'required' ? (error.params as { requiredProperties?: string[] }).requiredProperties : undefined
-    for (const name of missing ?? []) mismatches.push({ path: `${error.instancePath}/${escapeName(name)}`, message: 'Required property' })
+    for (const name of missing ?? []) mismatches.push({ path: `${error.instancePath}/${escapePointer(name)}`, message: 'Required property' })
     if (missing === undefined) mismatches.push({ path: error.instancePath, message: error.message })
     if (mismatches.length >= 10) return mismatches.slice(0, 10)
   }
