@@ -13,11 +13,13 @@ import Fastify from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCors from '@fastify/cors'
 import fastifyResponseValidation from '@fastify/response-validation'
+import ajvFormats from 'ajv-formats'
 import { answerControl } from './lib/control.js'
 import {
   addItemAsUsersWriteIt, addItemByHand, addItemStaged, addListAsUsersWriteIt, addListByHand,
   addListStaged, addUntouchedRoute, EXPOSED
 } from './routes.js'
+import { addModelAsUsersWriteIt, addModelByHand, addModelStaged } from './routes-model.js'
 
 // BENCH_PLUGIN points B at another build (for example an older release's dist/index.js).
 const pluginURL = process.env.BENCH_PLUGIN
@@ -30,9 +32,13 @@ const hello = { method: 'GET', path: '/' }
 const item = { method: 'GET', path: '/item' }
 const itemWithOrigin = { ...item, headers: { origin: CORS_OPTIONS.origin } }
 const products = { method: 'GET', path: '/products' }
+const models = { method: 'GET', path: '/models' }
+// What users of @fastify/response-validation pass for schemas with formats.
+const WITH_FORMATS = { ajv: { plugins: [ajvFormats] } }
 
 // Each variant: `cors` registers @fastify/cors with these options, `cookie` registers
-// @fastify/cookie, `validation` registers @fastify/response-validation, `plugin` registers the built plugin with these options (null: not
+// @fastify/cookie, `validation` registers @fastify/response-validation (with these options if an
+// object), `plugin` registers the built plugin with these options (null: not
 // registered), `routes` adds the routes. `request` is what the load generator sends, `expect`
 // the status every response must have, `target` the issue's bar for B against A. A scenario
 // without Ap has nothing users would write differently from A.
@@ -86,6 +92,19 @@ export const scenarios = {
       B: { plugin: { validateResponse: false }, routes: addListStaged },
       Bv: { plugin: { validateResponse: true }, routes: addListStaged }
     }
+  },
+  model: {
+    summary: '`realistic` through a schema a check works at: 13 fields with uuid, email, date-time and uri formats, a pattern, an enum, bounds, a nested object, a nullable date-time',
+    request: models,
+    expect: 200,
+    target: 0.99,
+    variants: {
+      A: { plugin: null, routes: addModelByHand },
+      Ap: { cookie: true, plugin: null, routes: addModelAsUsersWriteIt },
+      Ar: { cookie: true, validation: WITH_FORMATS, plugin: null, routes: addModelAsUsersWriteIt },
+      B: { plugin: { validateResponse: false }, routes: addModelStaged },
+      Bv: { plugin: { validateResponse: true }, routes: addModelStaged }
+    }
   }
 }
 
@@ -134,7 +153,7 @@ export async function buildApp (scenarioName, variantName) {
     await app.register(fastifyCookie)
   }
   if (variant.validation) {
-    await app.register(fastifyResponseValidation)
+    await app.register(fastifyResponseValidation, variant.validation === true ? {} : variant.validation)
   }
   if (variant.plugin !== null) {
     await app.register(await loadPlugin(), variant.plugin)

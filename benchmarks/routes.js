@@ -27,10 +27,10 @@ if (dialects[DIALECT] === undefined) {
 }
 const Type = dialects[DIALECT]
 
-const COOKIE_VALUE = 'opaque-session-token-0123456789'
+export const COOKIE_VALUE = 'opaque-session-token-0123456789'
 // What the plugin writes for setCookie('session', COOKIE_VALUE, { httpOnly: true }).
-const COOKIE_LINE = 'session=' + encodeURIComponent(COOKIE_VALUE) + '; Path=/; HttpOnly; SameSite=Lax'
-const COOKIE_OPTIONS = { httpOnly: true, path: '/', sameSite: 'lax' }
+export const COOKIE_LINE = 'session=' + encodeURIComponent(COOKIE_VALUE) + '; Path=/; HttpOnly; SameSite=Lax'
+export const COOKIE_OPTIONS = { httpOnly: true, path: '/', sameSite: 'lax' }
 const CAT_DOG = 'alone in the world'
 const REMAINING = '99'
 export const EXPOSED = ['X-Request-Id', 'X-Cat-Dog', 'X-Rate-Limit-Remaining']
