@@ -2,6 +2,7 @@ import { Compile } from 'typebox/compile'
 import * as Format from 'typebox/format'
 import { Guard } from 'typebox/guard'
 import type { TSchema } from 'typebox'
+import { patternOf } from './plan.ts'
 import { escapePointer } from './schema-bundle.ts'
 import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
 
@@ -58,7 +59,7 @@ const covered: Record<string, Set<string>> = {
   integer: new Set([...annotations, 'type', ...numberKeywords]),
   boolean: new Set([...annotations, 'type', 'enum', 'const']),
   null: new Set([...annotations, 'type', 'enum', 'const']),
-  object: new Set([...annotations, 'type', 'properties', 'required', 'additionalProperties']),
+  object: new Set([...annotations, 'type', 'properties', 'required', 'additionalProperties', 'patternProperties']),
   array: new Set([...annotations, 'type', 'items', 'minItems', 'maxItems'])
 }
 const numericKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems']
@@ -246,9 +247,8 @@ return j + ']'`)
 function objectBody (compiler: DirectCompiler, node: Node): string {
   const properties = isNode(node.properties) ? node.properties : {}
   const required = Array.isArray(node.required) ? node.required : []
-  const additional = node.additionalProperties
-  if (additional !== undefined && additional !== false) throw new Uncovered()
   const keys = Object.keys(properties)
+  const others = otherKeys(compiler, node, keys)
   // A required name no property declares is held by the reader for the check; `__proto__` is read from the prototype.
   if (!required.every(name => typeof name === 'string' && Object.hasOwn(properties, name)) || keys.includes('__proto__')) throw new Uncovered()
   // fast-json-stringify's order: required properties first, the others after, each group in schema order.
@@ -269,11 +269,33 @@ function objectBody (compiler: DirectCompiler, node: Node): string {
     const check = emit(compiler, properties[key], JSON.stringify(comma + literal + ':'), JSON.stringify('/' + escapePointer(key)))
     lines.push(`if ((x = v[${literal}]) !== undefined) {\n${check}\n}${fallback}`)
   })
-  if (additional === false) {
-    // An undeclared key JSON would write makes the object a mismatch.
-    lines.push(`for (const y of Object.keys(v)) if (!${value(compiler, new Set(keys))}.has(y) && !H(v[y])) { O(e, '', 'must not have additional properties'); break }`)
-  }
+  if (others !== null) lines.push(others)
   lines.push(leading ? 'return j + \'}\'' : 'return j === \'\' ? \'{}\' : \'{\' + j.slice(1) + \'}\'')
+  return lines.join('\n')
+}
+
+/**
+ * The loop over the keys `properties` does not declare, or `null` where nothing reads them: a key
+ * matching the one pattern of `patternProperties` (as fast-json-stringify tests it, which the plan
+ * has made sure the checker agrees with) is written by its schema, any other by an
+ * `additionalProperties` schema; with `additionalProperties: false`, a key JSON would write makes
+ * the object a mismatch. More than one pattern, or a declared name a pattern matches (checked
+ * against both schemas), is left to the steps.
+ */
+function otherKeys (compiler: DirectCompiler, node: Node, declared: string[]): string | null {
+  const patterns = isNode(node.patternProperties) ? Object.entries(node.patternProperties) : []
+  const additional = node.additionalProperties
+  if (patterns.length > 1 || ('patternProperties' in node && !isNode(node.patternProperties))) throw new Uncovered()
+  if (patterns.length === 0 && additional === undefined) return null
+  const pattern = patterns.length === 0 ? null : patternOf(patterns[0][0])
+  if (pattern !== null && declared.some(key => pattern.test(key))) throw new Uncovered()
+  const prefix = '(\',\' + S(q) + \':\')'
+  const at = '(\'/\' + E(q))'
+  const lines = [`for (const q of Object.keys(v)) {\nif (${value(compiler, new Set(declared))}.has(q) || H(x = v[q])) continue`]
+  if (pattern !== null) lines.push(`if (${value(compiler, pattern)}.test(q)) {\n${emit(compiler, patterns[0][1], prefix, at)}\ncontinue\n}`)
+  if (additional === false) lines.push('O(e, \'\', \'must not have additional properties\')\nbreak')
+  else if (additional !== undefined) lines.push(emit(compiler, additional, prefix, at))
+  lines.push('}')
   return lines.join('\n')
 }
 
@@ -335,6 +357,6 @@ if (e.length !== 0) throw new D(e.slice(0, ${noted}))
 return j
 }`
   // eslint-disable-next-line no-new-func
-  return new Function('k', 'G', 'P', 'J', 'H', 'S', 'X', 'O', 'L', 'D', source)(
-    compiler.values, Guard, readPrimitive, readJSON, isSkipped, asString, primitiveMismatch, ownMismatch, within, DirectMismatch) as DirectWriter
+  return new Function('k', 'G', 'P', 'J', 'H', 'S', 'E', 'X', 'O', 'L', 'D', source)(
+    compiler.values, Guard, readPrimitive, readJSON, isSkipped, asString, escapePointer, primitiveMismatch, ownMismatch, within, DirectMismatch) as DirectWriter
 }

@@ -234,7 +234,7 @@ function extras (compiler: Compiler, node: Node, declared: string[]): string[] {
 const unicodeOnlyRE = /\\[pPk]|\\u\{|[^\0-\uFFFF]/
 
 /** A pattern as fast-json-stringify tests it: without the `u` flag. */
-function patternOf (pattern: string): RegExp {
+export function patternOf (pattern: string): RegExp {
   if (unicodeOnlyRE.test(pattern)) throw new Unplannable(`patternProperties ${JSON.stringify(pattern)} reads differently with and without the u flag`)
   try {
     RegExp(pattern, 'u')

@@ -85,6 +85,24 @@ const schemas: Record<string, unknown> = {
       d: { type: ['number', 'null'], multipleOf: 0.5 }
     }
   },
+  records: { type: 'object', patternProperties: { '^(.*)$': { type: 'number', maximum: 100 } } },
+  byId: {
+    type: 'object',
+    patternProperties: { '^-?(?:0|[1-9][0-9]*)$': { type: 'object', required: ['v'], properties: { v: { type: 'integer' } } } }
+  },
+  prefixed: {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'integer' } },
+    patternProperties: { '^x-': { type: 'string', maxLength: 2 } },
+    additionalProperties: false
+  },
+  extras: {
+    type: 'object',
+    properties: { id: { type: 'integer' } },
+    patternProperties: { '^n': { type: 'null' } },
+    additionalProperties: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'array', items: { type: 'string' } }] }
+  },
   text: { type: 'string', format: 'date' },
   flag: { type: 'boolean' },
   empty: { type: 'object', properties: {} }
@@ -125,8 +143,14 @@ function near (schema: unknown, defs: Record<string, unknown>, depth = 0): fc.Ar
     case 'array': fitting = fc.array(near(node.items, defs, depth + 1), { maxLength: 3 }); break
     default: {
       const entries = Object.entries(node.properties ?? {}).map(([key, child]) => [key, fc.option(near(child, defs, depth + 1), { nil: undefined, freq: 4 })] as const)
-      fitting = fc.tuple(fc.record(Object.fromEntries(entries)), fc.option(fc.constantFrom('secret', 'other'), { freq: 3 }))
-        .map(([record, extra]) => extra === null ? record : { ...record, [extra]: 'zq-SECRET' })
+      // Keys no property declares, each by the first schema that would take it (or a planted secret).
+      const pattern = Object.entries(node.patternProperties ?? {})[0] as [string, unknown] | undefined
+      const other = typeof node.additionalProperties === 'object' ? near(node.additionalProperties, defs, depth + 1) : fc.constant('zq-SECRET')
+      const extraValue = (key: string): fc.Arbitrary<unknown> => pattern !== undefined && new RegExp(pattern[0]).test(key) ? near(pattern[1], defs, depth + 1) : other
+      const extras = fc.array(fc.constantFrom('secret', 'other', 'x-a', 'x-\u{1F600}', '1', '12', '-3', '01', 'a\nb', '\u00e9', 'x/~y', 'n', '__proto__', '\ud800')
+        .chain(key => extraValue(key).map(item => [key, item] as const)), { maxLength: 3 })
+      fitting = fc.tuple(fc.record(Object.fromEntries(entries)), extras)
+        .map(([record, pairs]) => { for (const [key, item] of pairs) Object.defineProperty(record, key, { value: item, enumerable: true, configurable: true, writable: true }); return record })
     }
   }
   const sample = Array.isArray(node.enum) || node.const !== undefined ? undefined : samples[node.format ?? node.type]
@@ -162,8 +186,12 @@ test('the direct path leaves what it does not cover to the plan\'s steps', async
     { type: ['string', 'null'], enum: ['a', null] },
     { type: ['string', 'null'], 'x-unknown': 1 },
     { type: 'object', additionalProperties: true },
-    { type: 'object', additionalProperties: { type: 'string' } },
-    { type: 'object', patternProperties: { '^x': { type: 'string' } } },
+    { type: 'object', additionalProperties: {} },
+    { type: 'object', patternProperties: { '^x': { type: 'string' }, '^y': { type: 'string' } } },
+    { type: 'object', properties: { xa: { type: 'string' } }, patternProperties: { '^x': { type: 'string' } } },
+    { type: 'object', patternProperties: { '^x': true } },
+    { type: 'object', patternProperties: { '\\p{L}': { type: 'string' } } },
+    { type: 'object', patternProperties: { '^x': { type: 'string' } }, minProperties: 1 },
     { type: 'object', required: ['missing'], properties: {} },
     { type: 'object', properties: { ['__proto__']: { type: 'string' } } },
     { type: 'array', items: [{ type: 'string' }] },
@@ -204,6 +232,28 @@ test('each value is read once, written or refused', async t => {
   t.equal(new Set(reads).size, reads.length, 'no property read twice on a refusal either')
 })
 
+test('keys no property declares are written in the data\'s own order, each read once', async t => {
+  const reads: string[] = []
+  const data = new Proxy({ b: 2, 10: 1, 'x-\u{1F600}': 'no', 'x-a': 'ok', id: 7, n: null, '\ud800': 3 }, {
+    get (object, key) {
+      if (typeof key === 'string' && key !== 'toJSON') reads.push(key)
+      return Reflect.get(object, key)
+    }
+  })
+  const { direct, steps } = plans(schemas.extras)
+  const body = '{"id":7,"10":1,"b":2,"x-\u{1F600}":"no","x-a":"ok","n":null,"\\ud800":3}'
+  const refused = direct(data) as { details: Array<{ path: string, message: string }> }
+  t.same(refused.details.filter(detail => detail.message.includes('anyOf')), [{ path: '/x-\u{1F600}', message: 'must match a schema in anyOf' }, { path: '/x-a', message: 'must match a schema in anyOf' }])
+  t.same(reads, ['id', '10', 'b', 'x-\u{1F600}', 'x-a', 'n', '\ud800'], 'each once, declared first')
+  const fitting = { b: 2, 10: 1, id: 7, n: null, '\ud800': 3 }
+  t.same(direct(fitting), { body: body.replace(',"x-\u{1F600}":"no","x-a":"ok"', '') })
+  t.same(direct(fitting), steps(fitting))
+  t.same(plans(schemas.prefixed).direct({ id: 1, 'x-a': 'ok', secret: 'zq-SECRET' }), {
+    refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '', message: 'must not have additional properties' }]
+  })
+  t.same(plans(schemas.prefixed).direct({ id: 1, 'x-a': 'ok', skipped: undefined }), { body: '{"id":1,"x-a":"ok"}' })
+})
+
 test('a refusal lists where and what, never the value', async t => {
   const { direct } = plans({ type: 'array', items: row, minItems: 2 })
   const refused = direct([{ id: 1, name: 'zq-SECRET', tags: [] }, { name: 'ab', tags: ['c'], price: 0.7 }])
@@ -222,6 +272,11 @@ test('a refusal lists where and what, never the value', async t => {
     { path: '/x~1~0y', message: 'must be number' },
     { path: '', message: 'must not have additional properties' }
   ])
+  const record = plans(schemas.records).direct({ a: 1, c: 101, 'd/~': 'x' })
+  t.same((record as { details: unknown[] }).details, [
+    { path: '/c', message: 'must be <= 100' },
+    { path: '/d~1~0', message: 'must be number' }
+  ], 'a key no property declares, by its escaped name')
   const wide = plans({ type: 'array', items: { type: 'integer' } }).direct(Array.from({ length: 30 }, () => 'x'))
   t.equal((wide as { details: unknown[] }).details.length, 10, 'at most ten')
   const union = plans(schemas.unions).direct({ next: 1, owner: { id: 'x' } }) as { details: Array<{ path: string, message: string }> }
