@@ -2,6 +2,7 @@ import { Compile } from 'typebox/compile'
 import * as Format from 'typebox/format'
 import { Guard } from 'typebox/guard'
 import type { TSchema } from 'typebox'
+import { formatTest } from './fast-formats.ts'
 import { patternOf } from './plan.ts'
 import { escapePointer } from './schema-bundle.ts'
 import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
@@ -122,7 +123,7 @@ function primitiveChecks (compiler: DirectCompiler, node: Node): string[] {
   if (typeof node.format === 'string') {
     const test = Format.Get(node.format)
     // The checker passes a format its registry does not hold; the bundle resolved every one it names.
-    if (test !== undefined) checks.push(`${value(compiler, test)}(x)`)
+    if (test !== undefined) checks.push(`${value(compiler, formatTest(test))}(x)`)
   }
   if (minimum !== undefined) checks.push(`x >= ${minimum}`)
   if (maximum !== undefined) checks.push(`x <= ${maximum}`)

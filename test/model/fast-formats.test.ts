@@ -1,0 +1,83 @@
+import { test } from 'tap'
+import fc from 'fast-check'
+import * as Format from 'typebox/format'
+import { formatTest, isDateTime, isUuid } from '../../plugin/model/fast-formats.ts'
+
+// The fast format tests against typebox's own, string for string. Date-times: near-valid ones
+// (every field at and around its bounds, leap years and seconds, zones, fractions, RFC 9557
+// suffixes), the same with one character changed, inserted or dropped, and strings of the
+// characters a date-time is made of. Uuids: likewise.
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0')
+const zone = fc.oneof(
+  fc.constantFrom('Z', 'z', '', 'ZZ', '+', 'Z[UTC]', 'Z[Europe/Paris]', '+01:00[!u-ca=iso8601]'),
+  fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 })).map(([sign, h, m]) => `${sign}${pad(h, 2)}:${pad(m, 2)}`)
+)
+const nearValid = fc.tuple(
+  fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(1900, 2000, 2024, 2100, 2400)),
+  fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.constantFrom('T', 't', ' ', '_'),
+  fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.constantFrom(0, 30, 59, 60, 61),
+  fc.constantFrom('', '.', '.0', '.123456789', '.x'), zone
+).map(([y, mo, d, t, h, mi, s, f, z]) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}${t}${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${f}${z}`)
+const alphabet = fc.constantFrom(...'0123456789-:.TtZz+[]x \u0661\n'.split(''))
+const changed = fc.tuple(nearValid, fc.nat(40), alphabet, fc.constantFrom('replace', 'insert', 'drop'))
+  .map(([value, at, char, how]) => {
+    const i = at % (value.length + 1)
+    if (how === 'insert') return value.slice(0, i) + char + value.slice(i)
+    return value.slice(0, i) + (how === 'replace' ? char : '') + value.slice(i + 1)
+  })
+const strings = fc.string({ unit: alphabet, maxLength: 32 })
+
+test('isDateTime answers as typebox\'s IsDateTime, for every string', async t => {
+  let valid = 0
+  let runs = 0
+  fc.assert(fc.property(fc.oneof(nearValid, changed, strings), value => {
+    runs++
+    const expected = Format.IsDateTime(value)
+    if (expected) valid++
+    if (isDateTime(value) !== expected) t.fail(`${JSON.stringify(value)}: IsDateTime says ${String(expected)}`)
+    return true
+  }), { seed: 20261207, numRuns: 30000 })
+  t.ok(valid > 500, `enough are date-times (${valid} of ${runs})`)
+})
+
+test('date-times at their bounds, one by one', async t => {
+  const cases: Array<[string, boolean]> = [
+    ['2025-01-19T08:30:00.000Z', true], ['2025-01-19t08:30:00z', true], ['2024-02-29T00:00:00Z', true],
+    ['2025-02-29T00:00:00Z', false], ['2100-02-29T00:00:00Z', false], ['2000-02-29T00:00:00Z', true],
+    ['2025-04-31T00:00:00Z', false], ['2025-12-31T23:59:60Z', true], ['2025-12-31T23:58:60Z', false],
+    ['2025-12-31T22:59:60-01:00', true], ['2025-12-31T23:59:60+00:01', false], ['2025-01-19T24:00:00Z', false],
+    ['2025-01-19T08:30:00+24:00', false], ['2025-01-19T08:30:00.Z', false], ['2025-01-19T08:30:00', false],
+    ['2025-01-19T08:30:00Z[UTC]', true], ['2025-01-19 08:30:00Z', false], ['\u0662025-01-19T08:30:00Z', false]
+  ]
+  for (const [value, expected] of cases) {
+    t.equal(isDateTime(value), expected, value)
+    t.equal(Format.IsDateTime(value), expected, `${value}, typebox`)
+  }
+  t.equal(formatTest(Format.IsDateTime), isDateTime, 'typebox\'s own date-time is replaced')
+  t.equal(formatTest(Format.IsUuid), isUuid, 'and its uuid')
+  const mine = (value: string): boolean => value === 'now'
+  t.equal(formatTest(mine), mine, 'an application\'s format is kept')
+})
+
+const hex = fc.constantFrom(...'0123456789abcdefABCDEF'.split(''))
+const uuid = fc.array(hex, { minLength: 32, maxLength: 32 }).map(chars => chars.join('').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-'))
+const uuidChanged = fc.tuple(uuid, fc.nat(40), fc.constantFrom(...'0aFgG-xX \u0130\u212a\u0661'.split('')), fc.constantFrom('replace', 'insert', 'drop'))
+  .map(([value, at, char, how]) => {
+    const i = at % (value.length + 1)
+    if (how === 'insert') return value.slice(0, i) + char + value.slice(i)
+    return value.slice(0, i) + (how === 'replace' ? char : '') + value.slice(i + 1)
+  })
+
+test('isUuid answers as typebox\'s IsUuid, for every string', async t => {
+  let valid = 0
+  fc.assert(fc.property(fc.oneof(uuid, uuidChanged, fc.string({ maxLength: 40 })), value => {
+    const expected = Format.IsUuid(value)
+    if (expected) valid++
+    if (isUuid(value) !== expected) t.fail(`${JSON.stringify(value)}: IsUuid says ${String(expected)}`)
+    return true
+  }), { seed: 20261207, numRuns: 20000 })
+  t.ok(valid > 5000, `enough are uuids (${valid})`)
+  t.notOk(isUuid('3f2b8c1e-7d4a-4e9b-a1c2-5d6e7f80001g'))
+  t.ok(isUuid('3F2B8C1E-7D4A-4E9B-A1C2-5D6E7F800013'))
+})
