@@ -1,4 +1,4 @@
-import { resolveId, resolvePointer } from './schema-bundle.ts'
+import { isObject, resolveId, resolvePointer } from './schema-bundle.ts'
 import { isStandardSchema } from './standard-schema.ts'
 
 // A response schema's codecs, found once per schema at ready() and turned into one encoder per
@@ -29,10 +29,6 @@ export function toFailure (error: unknown, segment = ''): EncodeFailure {
   const failure = error instanceof EncodeFailure ? error : new EncodeFailure(error, '')
   failure.path = segment + failure.path
   return failure
-}
-
-function isObject (value: unknown): value is Node {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
 /** The node's own encode callback: typebox 1.x `Type.Codec`/`Type.Encode`, or 0.34 `Type.Transform`. */

@@ -1,13 +1,10 @@
 import { EncodeFailure, enter, findOwnEncode, hasReachableCodec, resolveRef, toFailure } from './codecs.ts'
 import type { CodecBuilder, Encoder, LocatedSchema, SchemaNode } from './codecs.ts'
+import { isObject } from './schema-bundle.ts'
 
 // Builds the encoder of a schema node from its codec and those below it. Only subschemas that
 // reach a codec get a step, so the encoder walks just the paths where something is encoded.
 // Parts of the value that nothing encodes are shared with the handler's object, never written.
-
-function isObject (value: unknown): value is SchemaNode {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
 
 function enterChild (schema: unknown, scope: LocatedSchema['scope']): LocatedSchema | undefined {
   return isObject(schema) ? enter(schema, scope) : undefined

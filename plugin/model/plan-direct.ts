@@ -4,7 +4,7 @@ import { Guard } from 'typebox/guard'
 import type { TSchema } from 'typebox'
 import { formatTest } from './fast-formats.ts'
 import { patternOf } from './plan.ts'
-import { escapePointer } from './schema-bundle.ts'
+import { escapePointer, isObject } from './schema-bundle.ts'
 import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
 
 // The direct path of the plan: for a schema made only of plain nodes (one JSON type each, the
@@ -65,10 +65,6 @@ const covered: Record<string, Set<string>> = {
 }
 const numericKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems']
 
-function isNode (value: unknown): value is Node {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
-
 function isPrimitive (value: unknown): boolean {
   return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
 }
@@ -86,7 +82,7 @@ function checked (compiler: DirectCompiler, node: Node): string {
 /** The node a schema is, or throws `Uncovered`. */
 function plainNode (compiler: DirectCompiler, schema: unknown): Node {
   const node = compiler.deref(schema)
-  if (!isNode(node) || typeof node.type !== 'string') throw new Uncovered()
+  if (!isObject(node) || typeof node.type !== 'string') throw new Uncovered()
   return checkKeywords(node, node.type)
 }
 
@@ -96,7 +92,7 @@ function plainNode (compiler: DirectCompiler, schema: unknown): Node {
  */
 function nullableNode (compiler: DirectCompiler, schema: unknown): { node: Node, type: string } | null {
   const node = compiler.deref(schema)
-  if (!isNode(node) || !Array.isArray(node.type) || node.type.length !== 2 || !node.type.includes('null')) return null
+  if (!isObject(node) || !Array.isArray(node.type) || node.type.length !== 2 || !node.type.includes('null')) return null
   const type = node.type.find(item => item !== 'null')
   if (!['string', 'number', 'integer', 'boolean'].includes(type) || 'enum' in node || 'const' in node) throw new Uncovered()
   checkKeywords(node, type, ['nullable'])
@@ -184,7 +180,7 @@ else X(e, ${checked(compiler, node)}, x, ${at})`
 /** A node whose only keyword is `anyOf` (beside annotations), or `null`. */
 function unionNode (compiler: DirectCompiler, schema: unknown): Node | null {
   const node = compiler.deref(schema)
-  if (!isNode(node) || !Array.isArray(node.anyOf)) return null
+  if (!isObject(node) || !Array.isArray(node.anyOf)) return null
   for (const key of Object.keys(node)) if (key !== 'anyOf' && !annotations.includes(key)) throw new Uncovered()
   return node
 }
@@ -229,7 +225,7 @@ function writerOf (compiler: DirectCompiler, node: Node): string {
 }
 
 function arrayBody (compiler: DirectCompiler, node: Node): string {
-  if (!isNode(compiler.deref(node.items))) throw new Uncovered()
+  if (!isObject(compiler.deref(node.items))) throw new Uncovered()
   const { minItems, maxItems } = node as Record<string, number | undefined>
   const lines = [open('array'), 'const n = v.length']
   if (minItems !== undefined) lines.push(`if (n < ${minItems}) O(e, '', 'must not have fewer than ${minItems} items')`)
@@ -246,7 +242,7 @@ return j + ']'`)
 }
 
 function objectBody (compiler: DirectCompiler, node: Node): string {
-  const properties = isNode(node.properties) ? node.properties : {}
+  const properties = isObject(node.properties) ? node.properties : {}
   const required = Array.isArray(node.required) ? node.required : []
   const keys = Object.keys(properties)
   const others = otherKeys(compiler, node, keys)
@@ -262,9 +258,9 @@ function objectBody (compiler: DirectCompiler, node: Node): string {
     const comma = leading && i === 0 ? '' : ','
     const target = compiler.deref(properties[key])
     // An object or array default is written through its node by the plan's steps (filtered, in order).
-    if (isNode(target) && target.default !== null && typeof target.default === 'object') throw new Uncovered()
+    if (isObject(target) && target.default !== null && typeof target.default === 'object') throw new Uncovered()
     // A missing property with a `default` gets it (checked against its schema at ready()).
-    const fallback = isNode(target) && target.default !== undefined
+    const fallback = isObject(target) && target.default !== undefined
       ? ` else j += ${JSON.stringify(comma + literal + ':' + JSON.stringify(target.default))}`
       : required.includes(key) ? ` else O(e, ${JSON.stringify('/' + escapePointer(key))}, 'Required property')` : ''
     const check = emit(compiler, properties[key], JSON.stringify(comma + literal + ':'), JSON.stringify('/' + escapePointer(key)))
@@ -284,9 +280,9 @@ function objectBody (compiler: DirectCompiler, node: Node): string {
  * against both schemas), is left to the steps.
  */
 function otherKeys (compiler: DirectCompiler, node: Node, declared: string[]): string | null {
-  const patterns = isNode(node.patternProperties) ? Object.entries(node.patternProperties) : []
+  const patterns = isObject(node.patternProperties) ? Object.entries(node.patternProperties) : []
   const additional = node.additionalProperties
-  if (patterns.length > 1 || ('patternProperties' in node && !isNode(node.patternProperties))) throw new Uncovered()
+  if (patterns.length > 1 || ('patternProperties' in node && !isObject(node.patternProperties))) throw new Uncovered()
   if (patterns.length === 0 && additional === undefined) return null
   const pattern = patterns.length === 0 ? null : patternOf(patterns[0][0])
   if (pattern !== null && declared.some(key => pattern.test(key))) throw new Uncovered()

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { isObject } from './schema-bundle.ts'
 
 // The writing step of the plan: one generated function per schema node writes a checked snapshot
 // as JSON.stringify would (the snapshot is already in fast-json-stringify's key order), but as
@@ -32,16 +33,12 @@ function loadAsString (): (value: string) => string {
   return value => serializer.asString(value)
 }
 
-function isNode (value: unknown): value is Node {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
-
 const combinators = ['allOf', 'anyOf', 'oneOf', 'if', 'const', 'patternProperties', 'additionalProperties']
 
 /** The expression writing `item` with the writer of `schema`. */
 function writeWith (compiler: WriterCompiler, schema: unknown, item: string): string {
   const node = compiler.deref(schema)
-  if (!isNode(node) || combinators.some(key => key in node)) return `J(${item})`
+  if (!isObject(node) || combinators.some(key => key in node)) return `J(${item})`
   switch (node.type) {
     case 'string': return `S(${item})`
     case 'number': case 'integer': return `('' + ${item})`
@@ -62,7 +59,7 @@ function writerOf (compiler: WriterCompiler, node: Node): string {
     if (items === undefined) lines.push('return J(v)')
     else lines.push(`let j = '['\nfor (let i = 0; i < v.length; i++) j += (i === 0 ? '' : ',') + ${writeWith(compiler, items, 'v[i]')}\nreturn j + ']'`)
   } else {
-    const properties = isNode(node.properties) ? node.properties : {}
+    const properties = isObject(node.properties) ? node.properties : {}
     const required = Array.isArray(node.required) ? node.required : []
     // In the reader's order: fast-json-stringify's, required properties first.
     const keys = Object.keys(properties).sort((a, b) => Number(required.includes(b)) - Number(required.includes(a)))

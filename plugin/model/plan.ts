@@ -1,6 +1,6 @@
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
-import { resolvePointer } from './schema-bundle.ts'
+import { isObject, resolvePointer } from './schema-bundle.ts'
 import { branchBody } from './plan-branches.ts'
 import type { BranchCompiler } from './plan-branches.ts'
 import { dateString, isIntegerLike, isSkipped, put, readJSON, types, ValueMismatch } from './snapshot-runtime.ts'
@@ -30,10 +30,6 @@ const stringKeywords = ['maxLength', 'minLength', 'pattern']
 const numberKeywords = ['multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum']
 const primitives = new Set(['string', 'number', 'integer', 'boolean', 'null'])
 
-function isNode (value: unknown): value is Node {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
-
 /** The type fast-json-stringify writes a node as: its `type`, else one inferred from its keywords. */
 function typeOf (node: Node): unknown {
   if (node.type !== undefined) return node.type
@@ -58,7 +54,7 @@ function value (compiler: Compiler, item: unknown): string {
 
 /** A schema with its `$ref` followed (draft-07: keywords beside `$ref` are ignored). */
 function deref (compiler: Compiler, schema: unknown): unknown {
-  for (let hops = 0; isNode(schema) && typeof schema.$ref === 'string'; hops++) {
+  for (let hops = 0; isObject(schema) && typeof schema.$ref === 'string'; hops++) {
     if (hops === 64) throw new Unplannable('a $ref chain that never reaches a schema')
     schema = resolvePointer(compiler.root, schema.$ref.slice(1))
   }
@@ -68,12 +64,12 @@ function deref (compiler: Compiler, schema: unknown): unknown {
 /** The name of the generated function that reads `schema`, compiling it on first use. */
 function readerOf (compiler: Compiler, schema: unknown): string {
   const node = deref(compiler, schema)
-  const key = isNode(node) ? node : node === false ? falseKey : trueKey
+  const key = isObject(node) ? node : node === false ? falseKey : trueKey
   const known = compiler.names.get(key)
   if (known !== undefined) return known
   const name = `r${compiler.names.size}`
   compiler.names.set(key, name)
-  compiler.code.push(`function ${name} (v, s) {\n${isNode(node) ? body(compiler, node) : 'return j(v)'}\n}`)
+  compiler.code.push(`function ${name} (v, s) {\n${isObject(node) ? body(compiler, node) : 'return j(v)'}\n}`)
   return name
 }
 const trueKey = {}
@@ -160,7 +156,7 @@ function arrayBody (compiler: Compiler, node: Node, inferred: boolean): string {
 }
 
 function objectBody (compiler: Compiler, node: Node, inferred: boolean): string {
-  const properties = isNode(node.properties) ? node.properties : {}
+  const properties = isObject(node.properties) ? node.properties : {}
   const required = Array.isArray(node.required) ? node.required.filter(name => typeof name === 'string') : []
   // fast-json-stringify writes required properties first, the others after, each group in schema order.
   const keys = Object.keys(properties).sort((a, b) => Number(required.includes(b)) - Number(required.includes(a)))
@@ -174,7 +170,7 @@ function objectBody (compiler: Compiler, node: Node, inferred: boolean): string 
     // A named store per property, as fast-json-stringify's named loads: every snapshot of the node
     // gets the same hidden class, so the check and JSON.stringify stay on their fast paths.
     const store = (item: string): string => key === '__proto__' ? `p(o, ${literal}, ${item})` : `o[${literal}] = ${item}`
-    const fallback = isNode(target) && target.default !== undefined ? ` else { ${store(defaultOf(compiler, target.default))}${ordered ? `; w.push(${literal})` : ''} }` : ''
+    const fallback = isObject(target) && target.default !== undefined ? ` else { ${store(defaultOf(compiler, target.default))}${ordered ? `; w.push(${literal})` : ''} }` : ''
     lines.push(`if ((x = v[${literal}]) !== undefined) { ${store(`${readerOf(compiler, properties[key])}(x, s)`)}${ordered ? `; w.push(${literal})` : ''} }${fallback}`)
   }
   lines.push(...extras(compiler, node, keys))
@@ -195,7 +191,7 @@ function refuseUnwritable (compiler: Compiler, node: Node, keys: string[], prope
   }
   for (const key of keys) {
     const target = deref(compiler, properties[key])
-    if (!isNode(target) || target.default === undefined) continue
+    if (!isObject(target) || target.default === undefined) continue
     const check = Compile({ $defs: compiler.root.$defs, allOf: [target] } as unknown as TSchema)
     if (!check.Check(target.default)) throw new Unplannable(`the default of ${JSON.stringify(key)} does not match its own schema, and it is written for a missing property`)
   }
@@ -208,7 +204,7 @@ function defaultOf (compiler: Compiler, item: unknown): string {
 
 /** The keys `properties` does not declare: written by pattern or additionalProperties, or held for the check. */
 function extras (compiler: Compiler, node: Node, declared: string[]): string[] {
-  const patterns = isNode(node.patternProperties) ? Object.entries(node.patternProperties) : []
+  const patterns = isObject(node.patternProperties) ? Object.entries(node.patternProperties) : []
   const additional = node.additionalProperties
   const required = Array.isArray(node.required) ? node.required : []
   // Keys nothing writes still count for these keywords: they are kept for the check, then dropped.

@@ -2,6 +2,7 @@ import { createCodecBuilder, enter, hasReachableCodec, toFailure } from './codec
 import type { CodecContext, Encoder } from './codecs.ts'
 import { buildEncoder } from './encoder.ts'
 import { findBodyCheck, findStatusModel } from './response-model.ts'
+import { isObject } from './schema-bundle.ts'
 
 /** The encoders of one status: of its body, or one per media type of a `content`-keyed schema. */
 export interface StatusEncoder {
@@ -12,10 +13,6 @@ export interface StatusEncoder {
 /** The encoders of a route's `schema.response`, keyed as the response model is. */
 export interface ResponseEncoder {
   statuses: Map<string, StatusEncoder>
-}
-
-function isObject (value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
 /** The body schemas of a status: the schema, or the schema of each media type. */

@@ -3,7 +3,7 @@ import type { TSchema } from 'typebox'
 import { FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA } from '../errors.ts'
 import { resolveFormat } from './formats.ts'
 import type { SinclairFormats } from './formats.ts'
-import { bundleSchema, UncheckableSchema } from './schema-bundle.ts'
+import { bundleSchema, isObject, UncheckableSchema } from './schema-bundle.ts'
 import { isStandardSchema, metaHeaderEntries, standardHeaderEntries } from './standard-schema.ts'
 import { compileReader, derefIn } from './plan.ts'
 import { compileWriter, stringWriter } from './plan-writer.ts'
@@ -83,10 +83,6 @@ export interface ModelContext {
 }
 
 type Compiled = ReturnType<typeof Compile> & { root: SchemaObject, read?: Reader, write?: Writer, direct?: DirectWriter | null }
-
-function isObject (value: unknown): value is SchemaObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
 
 function compileBundle (schema: unknown, context: ModelContext, where: string): Compiled {
   try {

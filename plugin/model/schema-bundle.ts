@@ -40,7 +40,8 @@ function put (node: Node, key: string, value: unknown): void {
   Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
-function isObject (value: unknown): value is Node {
+/** A JSON object, as a schema node or a map of them is: not null, not an array. */
+export function isObject<T extends object = Node> (value: unknown): value is T {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
