@@ -3,7 +3,7 @@ import * as Format from 'typebox/format'
 import { Guard } from 'typebox/guard'
 import type { TSchema } from 'typebox'
 import { formatTest } from './fast-formats.ts'
-import { patternOf } from './plan.ts'
+import { keyMismatch, patternOf } from './plan.ts'
 import { escapePointer, isObject } from './schema-bundle.ts'
 import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
 
@@ -289,7 +289,12 @@ function otherKeys (compiler: DirectCompiler, node: Node, declared: string[]): s
   const prefix = '(\',\' + S(q) + \':\')'
   const at = '(\'/\' + E(q))'
   const lines = [`for (const q of Object.keys(v)) {\nif (${value(compiler, new Set(declared))}.has(q) || H(x = v[q])) continue`]
-  if (pattern !== null) lines.push(`if (${value(compiler, pattern)}.test(q)) {\n${emit(compiler, patterns[0][1], prefix, at)}\ncontinue\n}`)
+  if (pattern !== null) {
+    // As the steps do (plan.ts): a key the `u` flag judges differently is a mismatch.
+    const [source, schema] = patterns[0]
+    lines.push(`if ((y = ${value(compiler, pattern)}.test(q)) !== ${value(compiler, RegExp(source, 'u'))}.test(q)) { O(e, ${at}, ${JSON.stringify(keyMismatch(source))}); continue }`)
+    lines.push(`if (y) {\n${emit(compiler, schema, prefix, at)}\ncontinue\n}`)
+  }
   if (additional === false) lines.push('O(e, \'\', \'must not have additional properties\')\nbreak')
   else if (additional !== undefined) lines.push(emit(compiler, additional, prefix, at))
   lines.push('}')

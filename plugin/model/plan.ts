@@ -212,10 +212,13 @@ function extras (compiler: Compiler, node: Node, declared: string[]): string[] {
     'dependencies' in node || 'not' in node || required.some(name => !declared.includes(name as string))
   if (patterns.length === 0 && (additional === undefined || additional === false) && !held) return []
   const skip = new Set(declared)
-  const lines = [`for (const y of Object.keys(v)) {\nif (${value(compiler, skip)}.has(y) || h(x = v[y])) continue`]
+  const lines = [`let z\nfor (const y of Object.keys(v)) {\nif (${value(compiler, skip)}.has(y) || h(x = v[y])) continue`]
   for (const [pattern, schema] of patterns) {
+    // fast-json-stringify tests the key without the `u` flag, the checker with it: a key they judge
+    // differently would be written by one schema and checked by another.
+    lines.push(`if ((z = ${value(compiler, patternOf(pattern))}.test(y)) !== ${value(compiler, RegExp(pattern, 'u'))}.test(y)) throw new M(${JSON.stringify(keyMismatch(pattern))})`)
     // A node that writes other keys is always `ordered`: their order is recorded.
-    lines.push(`if (${value(compiler, patternOf(pattern))}.test(y)) { p(o, y, ${readerOf(compiler, schema)}(x, s)); w.push(y); continue }`)
+    lines.push(`if (z) { p(o, y, ${readerOf(compiler, schema)}(x, s)); w.push(y); continue }`)
   }
   if (additional !== undefined && additional !== false) {
     lines.push(`p(o, y, ${readerOf(compiler, additional)}(x, s)); w.push(y)`)
@@ -228,6 +231,11 @@ function extras (compiler: Compiler, node: Node, declared: string[]): string[] {
 
 // Patterns the checker (with the `u` flag) and fast-json-stringify (without it) read differently.
 const unicodeOnlyRE = /\\[pPk]|\\u\{|[^\0-\uFFFF]/
+
+/** Why a key is refused whose match of `pattern` the `u` flag changes (a `.` and an emoji, say). */
+export function keyMismatch (pattern: string): string {
+  return `the key matches the patternProperties pattern ${JSON.stringify(pattern)} only with or only without the u flag`
+}
 
 /** A pattern as fast-json-stringify tests it: without the `u` flag. */
 export function patternOf (pattern: string): RegExp {

@@ -103,6 +103,8 @@ const schemas: Record<string, unknown> = {
     patternProperties: { '^n': { type: 'null' } },
     additionalProperties: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'array', items: { type: 'string' } }] }
   },
+  // '^..$' matches the two UTF-16 units of an emoji without the u flag, not its one code point with it.
+  dots: { type: 'object', patternProperties: { '^..$': { type: 'string' } }, additionalProperties: false },
   text: { type: 'string', format: 'date' },
   flag: { type: 'boolean' },
   empty: { type: 'object', properties: {} }
@@ -147,7 +149,7 @@ function near (schema: unknown, defs: Record<string, unknown>, depth = 0): fc.Ar
       const pattern = Object.entries(node.patternProperties ?? {})[0] as [string, unknown] | undefined
       const other = typeof node.additionalProperties === 'object' ? near(node.additionalProperties, defs, depth + 1) : fc.constant('zq-SECRET')
       const extraValue = (key: string): fc.Arbitrary<unknown> => pattern !== undefined && new RegExp(pattern[0]).test(key) ? near(pattern[1], defs, depth + 1) : other
-      const extras = fc.array(fc.constantFrom('secret', 'other', 'x-a', 'x-\u{1F600}', '1', '12', '-3', '01', 'a\nb', '\u00e9', 'x/~y', 'n', '__proto__', '\ud800')
+      const extras = fc.array(fc.constantFrom('secret', 'other', 'x-a', 'x-\u{1F600}', '\u{1F600}', 'ab', '1', '12', '-3', '01', 'a\nb', '\u00e9', 'x/~y', 'n', '__proto__', '\ud800')
         .chain(key => extraValue(key).map(item => [key, item] as const)), { maxLength: 3 })
       fitting = fc.tuple(fc.record(Object.fromEntries(entries)), extras)
         .map(([record, pairs]) => { for (const [key, item] of pairs) Object.defineProperty(record, key, { value: item, enumerable: true, configurable: true, writable: true }); return record })
@@ -252,6 +254,11 @@ test('keys no property declares are written in the data\'s own order, each read 
     refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '', message: 'must not have additional properties' }]
   })
   t.same(plans(schemas.prefixed).direct({ id: 1, 'x-a': 'ok', skipped: undefined }), { body: '{"id":1,"x-a":"ok"}' })
+  const dots = plans(schemas.dots)
+  const refusal = { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/\u{1F600}', message: 'the key matches the patternProperties pattern "^..$" only with or only without the u flag' }] }
+  t.same(dots.direct({ ab: 'x', '\u{1F600}': 'zq-SECRET' }), refusal, 'a key the u flag reads differently is refused')
+  t.same(dots.steps({ ab: 'x', '\u{1F600}': 'zq-SECRET' }), { ...refusal, details: [{ path: '', message: 'the data cannot be serialized: ' + refusal.details[0].message }] }, 'by the steps too')
+  t.same(dots.direct({ ab: 'x' }), { body: '{"ab":"x"}' })
 })
 
 test('a refusal lists where and what, never the value', async t => {
