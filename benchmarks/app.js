@@ -19,7 +19,7 @@ import {
   addItemAsUsersWriteIt, addItemByHand, addItemStaged, addListAsUsersWriteIt, addListByHand,
   addListStaged, addUntouchedRoute, EXPOSED
 } from './routes.js'
-import { addModelAsUsersWriteIt, addModelByHand, addModelStaged } from './routes-model.js'
+import { MODELS } from './routes-model.js'
 
 // BENCH_PLUGIN points B at another build (for example an older release's dist/index.js).
 const pluginURL = process.env.BENCH_PLUGIN
@@ -99,11 +99,11 @@ export const scenarios = {
     expect: 200,
     target: 0.99,
     variants: {
-      A: { plugin: null, routes: addModelByHand },
-      Ap: { cookie: true, plugin: null, routes: addModelAsUsersWriteIt },
-      Ar: { cookie: true, validation: WITH_FORMATS, plugin: null, routes: addModelAsUsersWriteIt },
-      B: { plugin: { validateResponse: false }, routes: addModelStaged },
-      Bv: { plugin: { validateResponse: true }, routes: addModelStaged }
+      A: { plugin: null, routes: (app) => addListByHand(app, MODELS) },
+      Ap: { cookie: true, plugin: null, routes: (app) => addListAsUsersWriteIt(app, MODELS) },
+      Ar: { cookie: true, validation: WITH_FORMATS, plugin: null, routes: (app) => addListAsUsersWriteIt(app, MODELS) },
+      B: { plugin: { validateResponse: false }, routes: (app) => addListStaged(app, MODELS) },
+      Bv: { plugin: { validateResponse: true }, routes: (app) => addListStaged(app, MODELS) }
     }
   }
 }

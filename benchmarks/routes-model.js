@@ -1,11 +1,11 @@
-// The `model` scenario: a page of 20 rows through a schema a response check has work to do on
+// The `model` scenario's page: 20 rows through a schema a response check has work to do on
 // (formats, a pattern, an enum, bounds, a nested object, a nullable date-time, an optional uri),
-// written the three ways of routes.js. Rows are fresh per request, as a database driver returns
+// served by routes.js's page routes, written the three ways. Rows are fresh per request, as a database driver returns
 // them, with ISO strings for the dates (@fastify/response-validation's Ajv refuses a Date object
 // at a string node, so users of it return strings) and an undeclared field every side filters.
 import { Type as SinclairType } from '@sinclair/typebox'
 import TypeBox from 'typebox'
-import { COOKIE_LINE, COOKIE_OPTIONS, COOKIE_VALUE, DIALECT } from './routes.js'
+import { DIALECT } from './routes.js'
 
 const STATUSES = ['active', 'archived', 'draft']
 
@@ -87,44 +87,5 @@ function modelRows () {
   return rows
 }
 
-export function addModelByHand (app) {
-  app.get('/models', {
-    schema: pageSchema,
-    preHandler: function setRequestIdByHand (request, reply, done) {
-      reply.header('x-request-id', request.id)
-      done()
-    }
-  }, function listModelsByHand (_request, reply) {
-    reply.header('x-total-count', '20')
-    reply.header('set-cookie', COOKIE_LINE)
-    return modelRows()
-  })
-}
-
-export function addModelAsUsersWriteIt (app) {
-  app.get('/models', {
-    schema: pageSchema,
-    preHandler: function setRequestId (request, reply, done) {
-      reply.header('X-Request-Id', request.id)
-      done()
-    }
-  }, function listModelsWithReply (_request, reply) {
-    reply.header('X-Total-Count', '20')
-    reply.setCookie('session', COOKIE_VALUE, COOKIE_OPTIONS)
-    return modelRows()
-  })
-}
-
-export function addModelStaged (app) {
-  app.get('/models', {
-    schema: pageSchema,
-    preHandler: function stageRequestId (request, _reply, done) {
-      request.response.headers.set('X-Request-Id', request.id)
-      done()
-    }
-  }, function listModelsStaged (request) {
-    request.response.headers.set('X-Total-Count', '20')
-    request.response.setCookie('session', COOKIE_VALUE, { httpOnly: true })
-    return modelRows()
-  })
-}
+/** The `model` page, for routes.js's page routes. */
+export const MODELS = { path: '/models', schema: pageSchema, rows: modelRows }

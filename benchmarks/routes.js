@@ -27,10 +27,10 @@ if (dialects[DIALECT] === undefined) {
 }
 const Type = dialects[DIALECT]
 
-export const COOKIE_VALUE = 'opaque-session-token-0123456789'
+const COOKIE_VALUE = 'opaque-session-token-0123456789'
 // What the plugin writes for setCookie('session', COOKIE_VALUE, { httpOnly: true }).
-export const COOKIE_LINE = 'session=' + encodeURIComponent(COOKIE_VALUE) + '; Path=/; HttpOnly; SameSite=Lax'
-export const COOKIE_OPTIONS = { httpOnly: true, path: '/', sameSite: 'lax' }
+const COOKIE_LINE = 'session=' + encodeURIComponent(COOKIE_VALUE) + '; Path=/; HttpOnly; SameSite=Lax'
+const COOKIE_OPTIONS = { httpOnly: true, path: '/', sameSite: 'lax' }
 const CAT_DOG = 'alone in the world'
 const REMAINING = '99'
 export const EXPOSED = ['X-Request-Id', 'X-Cat-Dog', 'X-Rate-Limit-Remaining']
@@ -143,9 +143,12 @@ function listRows () {
   return rows
 }
 
-export function addListByHand (app) {
-  app.get('/products', {
-    schema: listSchema,
+// The page routes, for `realistic` and (with routes-model.js's page) `model`.
+const PRODUCTS = { path: '/products', schema: listSchema, rows: listRows }
+
+export function addListByHand (app, { path, schema, rows } = PRODUCTS) {
+  app.get(path, {
+    schema,
     preHandler: function setRequestIdByHand (request, reply, done) {
       reply.header('x-request-id', request.id)
       done()
@@ -153,13 +156,13 @@ export function addListByHand (app) {
   }, function listProductsByHand (_request, reply) {
     reply.header('x-total-count', '20')
     reply.header('set-cookie', COOKIE_LINE)
-    return listRows()
+    return rows()
   })
 }
 
-export function addListAsUsersWriteIt (app) {
-  app.get('/products', {
-    schema: listSchema,
+export function addListAsUsersWriteIt (app, { path, schema, rows } = PRODUCTS) {
+  app.get(path, {
+    schema,
     preHandler: function setRequestId (request, reply, done) {
       reply.header('X-Request-Id', request.id)
       done()
@@ -167,13 +170,13 @@ export function addListAsUsersWriteIt (app) {
   }, function listProductsWithReply (_request, reply) {
     reply.header('X-Total-Count', '20')
     reply.setCookie('session', COOKIE_VALUE, COOKIE_OPTIONS)
-    return listRows()
+    return rows()
   })
 }
 
-export function addListStaged (app) {
-  app.get('/products', {
-    schema: listSchema,
+export function addListStaged (app, { path, schema, rows } = PRODUCTS) {
+  app.get(path, {
+    schema,
     preHandler: function stageRequestId (request, _reply, done) {
       request.response.headers.set('X-Request-Id', request.id)
       done()
@@ -181,6 +184,6 @@ export function addListStaged (app) {
   }, function listProductsStaged (request) {
     request.response.headers.set('X-Total-Count', '20')
     request.response.setCookie('session', COOKIE_VALUE, { httpOnly: true })
-    return listRows()
+    return rows()
   })
 }
