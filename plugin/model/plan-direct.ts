@@ -4,6 +4,7 @@ import { Guard } from 'typebox/guard'
 import type { TSchema } from 'typebox'
 import { formatTest } from './fast-formats.ts'
 import { keyMismatch, patternOf } from './plan.ts'
+import { writeString } from './plan-writer.ts'
 import { escapePointer, isObject } from './schema-bundle.ts'
 import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
 
@@ -337,10 +338,9 @@ function within (found: Detail[], from: number, at: string): void {
 
 /**
  * Compiles the direct writer of a bundled schema, or returns `null` where the schema has a node the
- * direct path does not cover (the plan's own steps serve it then). `asString` escapes a string as
- * the plan's writer does.
+ * direct path does not cover (the plan's own steps serve it then).
  */
-export function compileDirect (root: unknown, deref: (schema: unknown) => unknown, asString: (value: string) => string): DirectWriter | null {
+export function compileDirect (root: unknown, deref: (schema: unknown) => unknown): DirectWriter | null {
   const compiler: DirectCompiler = { defs: (root as Node).$defs, deref, code: [], values: [], names: new Map() }
   let entry: string
   try {
@@ -360,5 +360,5 @@ return j
 }`
   // eslint-disable-next-line no-new-func
   return new Function('k', 'G', 'P', 'J', 'H', 'S', 'E', 'X', 'O', 'L', 'D', source)(
-    compiler.values, Guard, readPrimitive, readJSON, isSkipped, asString, escapePointer, primitiveMismatch, ownMismatch, within, DirectMismatch) as DirectWriter
+    compiler.values, Guard, readPrimitive, readJSON, isSkipped, writeString, escapePointer, primitiveMismatch, ownMismatch, within, DirectMismatch) as DirectWriter
 }

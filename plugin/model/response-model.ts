@@ -6,7 +6,7 @@ import type { SinclairFormats } from './formats.ts'
 import { bundleSchema, isObject, UncheckableSchema } from './schema-bundle.ts'
 import { isStandardSchema, metaHeaderEntries, standardHeaderEntries } from './standard-schema.ts'
 import { compileReader, derefIn } from './plan.ts'
-import { compileWriter, stringWriter } from './plan-writer.ts'
+import { compileWriter } from './plan-writer.ts'
 import { compileDirect } from './plan-direct.ts'
 import type { DirectWriter } from './plan-direct.ts'
 import type { Writer } from './plan-writer.ts'
@@ -112,7 +112,7 @@ export function compileBody (schema: unknown, context: ModelContext, where: stri
   }
   return createPlan(validator.read, validator.write, validator, status, () => {
     // One direct writer per bundle, shared by the routes that write the same schema.
-    if (validator.direct === undefined) validator.direct = compileDirect(validator.root, derefIn(validator.root), stringWriter())
+    if (validator.direct === undefined) validator.direct = compileDirect(validator.root, derefIn(validator.root))
     return validator.direct
   })
 }

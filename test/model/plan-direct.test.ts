@@ -5,7 +5,7 @@ import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
 import { compileDirect } from '../../plugin/model/plan-direct.ts'
 import { compileReader, derefIn } from '../../plugin/model/plan.ts'
-import { compileWriter, stringWriter } from '../../plugin/model/plan-writer.ts'
+import { compileWriter } from '../../plugin/model/plan-writer.ts'
 import { resolveFormat } from '../../plugin/model/formats.ts'
 import { bundleSchema } from '../../plugin/model/schema-bundle.ts'
 import { createPlan } from '../../plugin/model/serializer.ts'
@@ -21,7 +21,7 @@ function plans (schema: unknown): { direct: (value: unknown) => Outcome, steps: 
   const read = compileReader(root)
   const write = compileWriter(root, deref)
   const check = Compile(root as TSchema)
-  const writer = compileDirect(root, deref, stringWriter())
+  const writer = compileDirect(root, deref)
   const outcome = (plan: ReturnType<typeof createPlan>) => (value: unknown): Outcome => {
     try {
       return { body: plan.serialize(value) }
@@ -212,7 +212,7 @@ test('the direct path leaves what it does not cover to the plan\'s steps', async
   ]
   for (const schema of uncovered) {
     const root = bundleSchema(schema, {}, name => name)
-    t.equal(compileDirect(root, derefIn(root), stringWriter()), null, JSON.stringify(schema))
+    t.equal(compileDirect(root, derefIn(root)), null, JSON.stringify(schema))
   }
 })
 

@@ -1,8 +1,9 @@
 import { test } from 'tap'
+import fc from 'fast-check'
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
 import { compileReader, derefIn } from '../../plugin/model/plan.ts'
-import { compileWriter } from '../../plugin/model/plan-writer.ts'
+import { compileWriter, writeString } from '../../plugin/model/plan-writer.ts'
 import { bundleSchema } from '../../plugin/model/schema-bundle.ts'
 import { createPlan, droppedBody } from '../../plugin/model/serializer.ts'
 import { dateString, readJSON, writeOrdered } from '../../plugin/model/snapshot-runtime.ts'
@@ -202,4 +203,15 @@ test('allOf is merged; anyOf, oneOf and if/then/else choose on the value read on
   fails(t, { type: 'object', if: { required: ['t'] }, then: { required: ['b'] } }, { t: 1 })
   t.equal(write({ type: 'integer', if: { minimum: 1 } }, 2), '2', 'an if alone is only a check')
   t.throws(() => planOf({ allOf: [{ type: 'string' }, { type: 'integer' }] }), /cannot be merged/)
+})
+
+test('a string is written as JSON.stringify writes it', async t => {
+  let differing = 0
+  for (let code = 0; code <= 0xffff; code++) {
+    const value = 'a' + String.fromCharCode(code) + 'b'
+    if (writeString(value) !== JSON.stringify(value)) differing++
+  }
+  t.equal(differing, 0, 'every UTF-16 code unit, lone surrogates too')
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 60 }), value => writeString(value) === JSON.stringify(value)), { seed: 20261207, numRuns: 5000 })
+  t.equal(writeString('\u{1F600}"\\'), '"\u{1F600}\\"\\\\"')
 })
