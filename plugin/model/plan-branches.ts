@@ -26,7 +26,7 @@ type Merge = (schemas: unknown[]) => Node
 let merge: Merge | undefined
 
 /** fast-json-stringify's own merge (@fastify/merge-json-schemas, conflicts skipped), loaded from where Fastify has it. */
-function mergeSchemas (schemas: unknown[]): Node {
+export function mergeSchemas (schemas: unknown[]): Node {
   if (merge === undefined) {
     const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'))
     const fromSerializer = createRequire(fromFastify.resolve('fast-json-stringify'))

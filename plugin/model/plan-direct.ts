@@ -4,6 +4,7 @@ import { Guard } from 'typebox/guard'
 import type { TSchema } from 'typebox'
 import { formatTest } from './fast-formats.ts'
 import { keyMismatch, patternOf } from './plan.ts'
+import { mergeSchemas } from './plan-branches.ts'
 import { writeString } from './plan-writer.ts'
 import { escapePointer, isObject } from './schema-bundle.ts'
 import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
@@ -51,6 +52,8 @@ interface DirectCompiler {
   code: string[]
   values: unknown[]
   names: Map<object, string>
+  /** Each `allOf` node's merged object node, so a recursive schema reaches the same one again. */
+  merged: Map<object, Node>
 }
 
 const annotations = ['title', 'description', '$comment', 'examples', 'default', 'readOnly', 'writeOnly', 'deprecated', '$defs', 'definitions']
@@ -152,7 +155,8 @@ const writes: Record<string, string> = {
  * expression), or note its mismatches in `e` under the path `at` (an expression, evaluated only
  * then). Primitives are written inline; objects and arrays by their own function.
  */
-function emit (compiler: DirectCompiler, schema: unknown, prefix: string, at: string): string {
+function emit (compiler: DirectCompiler, given: unknown, prefix: string, at: string): string {
+  const schema = intersected(compiler, given)
   const union = unionNode(compiler, schema)
   if (union !== null) return emitUnion(compiler, union, prefix, at)
   const nullable = nullableNode(compiler, schema)
@@ -176,6 +180,36 @@ else X(e, ${checked(compiler, node)}, x, ${at})`
   const read = 'const' in node ? 'x = J(x)\n' : `if (!(${typeTests[type]})) x = P(x, ${type === 'string' ? JSON.stringify(formatName(node)) : 'null'})\n`
   const checks = [typeTests[type], ...primitiveChecks(compiler, node)].join(' && ')
   return `${read}if (${checks}) j += ${prefix} + ${writes[type]}\nelse X(e, ${checked(compiler, node)}, x, ${at})`
+}
+
+const branchKeywords = new Set(['type', 'properties', 'required', 'title', 'description', '$comment'])
+
+/**
+ * An `allOf` of objects (TypeBox's Intersect) as fast-json-stringify and the plan's steps read it:
+ * merged into one object node; any other schema as it is. Covered only where checking the merged
+ * node is checking the `allOf`: branches made of declared properties alone (no keyword that looks
+ * at other keys), no property name in two of them.
+ */
+function intersected (compiler: DirectCompiler, schema: unknown): unknown {
+  const node = compiler.deref(schema)
+  if (!isObject(node) || !('allOf' in node)) return schema
+  const known = compiler.merged.get(node)
+  if (known !== undefined) return known
+  const { allOf, ...parent } = node
+  if (!Array.isArray(allOf) || !Object.keys(parent).every(key => (key === 'type' && parent.type === 'object') || annotations.includes(key))) throw new Uncovered()
+  const names = new Set<string>()
+  const branches = allOf.map(item => {
+    const branch = compiler.deref(item)
+    if (!isObject(branch) || branch.type !== 'object' || !Object.keys(branch).every(key => branchKeywords.has(key))) throw new Uncovered()
+    for (const name of Object.keys(isObject(branch.properties) ? branch.properties : {})) {
+      if (names.has(name)) throw new Uncovered()
+      names.add(name)
+    }
+    return branch
+  })
+  const merged = mergeSchemas([parent, ...branches])
+  compiler.merged.set(node, merged)
+  return merged
 }
 
 /** A node whose only keyword is `anyOf` (beside annotations), or `null`. */
@@ -341,7 +375,7 @@ function within (found: Detail[], from: number, at: string): void {
  * direct path does not cover (the plan's own steps serve it then).
  */
 export function compileDirect (root: unknown, deref: (schema: unknown) => unknown): DirectWriter | null {
-  const compiler: DirectCompiler = { defs: (root as Node).$defs, deref, code: [], values: [], names: new Map() }
+  const compiler: DirectCompiler = { defs: (root as Node).$defs, deref, code: [], values: [], names: new Map(), merged: new Map() }
   let entry: string
   try {
     entry = emit(compiler, root, '\'\'', '\'\'')

@@ -103,6 +103,37 @@ const schemas: Record<string, unknown> = {
     patternProperties: { '^n': { type: 'null' } },
     additionalProperties: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'array', items: { type: 'string' } }] }
   },
+  // TypeBox's Intersect: typebox 1.x writes the allOf alone, @sinclair/typebox with type: 'object'.
+  intersect: {
+    allOf: [
+      { type: 'object', required: ['id', 'name'], properties: { id: { type: 'integer', minimum: 1 }, name: { type: 'string', maxLength: 3 } } },
+      { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: { type: 'string' } }, note: { type: 'string', default: 'n' } } },
+      { type: 'object', description: 'no properties of its own' }
+    ]
+  },
+  intersectTree: {
+    $defs: {
+      node: {
+        allOf: [
+          { type: 'object', required: ['v'], properties: { v: { type: 'integer' } } },
+          { type: 'object', properties: { kids: { type: 'array', items: { $ref: '#/$defs/node' } } } }
+        ]
+      }
+    },
+    $ref: '#/$defs/node'
+  },
+  intersects: {
+    type: 'array',
+    items: {
+      type: 'object',
+      title: 'row',
+      allOf: [
+        { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, at: { type: 'string', format: 'date-time' } } },
+        { $ref: '#/$defs/owned' }
+      ]
+    },
+    $defs: { owned: { type: 'object', properties: { owner: { anyOf: [{ type: 'string' }, { type: 'null' }] } } } }
+  },
   // '^..$' matches the two UTF-16 units of an emoji without the u flag, not its one code point with it.
   dots: { type: 'object', patternProperties: { '^..$': { type: 'string' } }, additionalProperties: false },
   text: { type: 'string', format: 'date' },
@@ -132,6 +163,10 @@ const hostile = fc.constantFrom<unknown>(
 function near (schema: unknown, defs: Record<string, unknown>, depth = 0): fc.Arbitrary<unknown> {
   const node = schema as Record<string, any>
   if (typeof node.$ref === 'string') return depth > 3 ? hostile : near(defs[node.$ref.split('/').pop() as string], defs, depth + 1)
+  if (Array.isArray(node.allOf)) {
+    const branches = node.allOf.map((branch: Record<string, any>) => typeof branch.$ref === 'string' ? defs[branch.$ref.split('/').pop() as string] : branch) as Array<Record<string, any>>
+    return near({ type: 'object', properties: Object.assign({}, ...branches.map(branch => branch.properties)), required: branches.flatMap(branch => branch.required ?? []) }, defs, depth)
+  }
   if (Array.isArray(node.anyOf)) return fc.oneof(...node.anyOf.map((branch: unknown) => near(branch, defs, depth)), hostile)
   if (Array.isArray(node.type)) return fc.oneof(fc.constant(null), near({ ...node, type: node.type.find((type: string) => type !== 'null') }, defs, depth))
   let fitting: fc.Arbitrary<unknown>
@@ -208,7 +243,13 @@ test('the direct path leaves what it does not cover to the plan\'s steps', async
     { anyOf: [{ anyOf: [{ type: 'string' }] }] },
     { anyOf: [{ type: 'string' }], minLength: 2 },
     { anyOf: [{}] },
-    { type: 'object', properties: { p: { type: 'object', properties: { a: { type: 'integer' } }, default: { a: 1 } } } }
+    { type: 'object', properties: { p: { type: 'object', properties: { a: { type: 'integer' } }, default: { a: 1 } } } },
+    { allOf: [{ type: 'object', properties: { a: { type: 'integer' } } }, { type: 'object', properties: { a: { type: 'integer', minimum: 1 } } }] },
+    { allOf: [{ type: 'object', properties: { a: { type: 'integer' } }, additionalProperties: false }, { type: 'object', properties: { b: { type: 'integer' } } }] },
+    { allOf: [{ type: 'object', properties: { a: { type: 'integer' } } }, { type: 'string' }] },
+    { allOf: [{ type: 'object', properties: { a: { type: 'integer' } } }], properties: { b: { type: 'integer' } } },
+    { allOf: [{ type: 'object', properties: { a: { type: 'integer' } } }], type: 'string' },
+    { allOf: [{ properties: { a: { type: 'integer' } } }] }
   ]
   for (const schema of uncovered) {
     const root = bundleSchema(schema, {}, name => name)
