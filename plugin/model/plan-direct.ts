@@ -91,13 +91,14 @@ function plainNode (compiler: DirectCompiler, schema: unknown): Node {
 }
 
 /**
- * A primitive node whose `type` lists `'null'` beside one other type (as `nullable: true` is
- * bundled), or `null` for any other node. `enum` and `const` would apply to `null` too: not here.
+ * A node whose `type` lists `'null'` beside one other type (as `nullable: true` is bundled), or
+ * `null` for any other node. `enum` and `const` would apply to `null` too: not here.
  */
 function nullableNode (compiler: DirectCompiler, schema: unknown): { node: Node, type: string } | null {
   const node = compiler.deref(schema)
   if (!isObject(node) || !Array.isArray(node.type) || node.type.length !== 2 || !node.type.includes('null')) return null
   const type = node.type.find(item => item !== 'null')
+  if (type === 'object' || type === 'array') return { node: checkKeywords(node, type, ['nullable']), type }
   if (!['string', 'number', 'integer', 'boolean'].includes(type) || 'enum' in node || 'const' in node) throw new Uncovered()
   checkKeywords(node, type, ['nullable'])
   return { node, type }
@@ -163,6 +164,7 @@ function emit (compiler: DirectCompiler, given: unknown, prefix: string, at: str
   if (nullable !== null) {
     // As the reader reads it: an object with `toJSON()` (or a Date) first, then `null` or the type.
     const { node, type } = nullable
+    if (type === 'object' || type === 'array') return written(compiler, node, prefix, at)
     const checks = [typeTests[type], ...primitiveChecks(compiler, node)].join(' && ')
     return `if (!(${typeTests[type]})) x = P(x, ${type === 'string' ? JSON.stringify(formatName(node)) : 'null'})
 if (x === null) j += ${prefix} + 'null'
@@ -171,9 +173,7 @@ else X(e, ${checked(compiler, node)}, x, ${at})`
   }
   const node = plainNode(compiler, schema)
   const type = node.type as string
-  if (type === 'object' || type === 'array') {
-    return `m = e.length\nj += ${prefix} + ${writerOf(compiler, node)}(x, e)\nif (e.length !== m) L(e, m, ${at})`
-  }
+  if (type === 'object' || type === 'array') return written(compiler, node, prefix, at)
   // The reader's step for a primitive node (plan.ts): with `const`, the value read as JSON reads
   // it; otherwise an object read with `toJSON()` (a Date at a string node as fast-json-stringify
   // writes it). Anything else stays as it is, and the check judges it.
@@ -212,6 +212,11 @@ function intersected (compiler: DirectCompiler, schema: unknown): unknown {
   return merged
 }
 
+/** Statements that write the object or array in `x` by its node's own function. */
+function written (compiler: DirectCompiler, node: Node, prefix: string, at: string): string {
+  return `m = e.length\nj += ${prefix} + ${writerOf(compiler, node)}(x, e)\nif (e.length !== m) L(e, m, ${at})`
+}
+
 /** A node whose only keyword is `anyOf` (beside annotations), or `null`. */
 function unionNode (compiler: DirectCompiler, schema: unknown): Node | null {
   const node = compiler.deref(schema)
@@ -241,11 +246,15 @@ function formatName (node: Node): string {
   return typeof node.format === 'string' ? node.format.slice(node.format.lastIndexOf(':') + 1) : ''
 }
 
-/** The reader's opening of an object or array: `toJSON()` once, then the kind is checked. */
-function open (kind: 'object' | 'array'): string {
+/**
+ * The reader's opening of an object or array: `toJSON()` once, then the kind is checked. Where the
+ * node is nullable, `null` is written, before `toJSON()` or from it (plan.ts reads it so).
+ */
+function open (kind: 'object' | 'array', nullable: boolean): string {
   const wrong = `{ O(e, '', 'must be ${kind}'); return '' }`
-  return `if (v === null || typeof v !== 'object') ${wrong}
-if (typeof v.toJSON === 'function') { v = v.toJSON(); if (v === null || typeof v !== 'object') ${wrong} }
+  const none = nullable ? 'if (v === null) return \'null\'\n' : ''
+  return `${none}if (v === null || typeof v !== 'object') ${wrong}
+if (typeof v.toJSON === 'function') { v = v.toJSON(); ${none}if (v === null || typeof v !== 'object') ${wrong} }
 if (${kind === 'array' ? '!' : ''}Array.isArray(v)) ${wrong}`
 }
 
@@ -254,15 +263,18 @@ function writerOf (compiler: DirectCompiler, node: Node): string {
   if (known !== undefined) return known
   const name = `w${compiler.names.size}`
   compiler.names.set(node, name)
-  const body = node.type === 'array' ? arrayBody(compiler, node) : objectBody(compiler, node)
+  // A plain node's type, or (nullable) the one beside 'null'.
+  const nullable = Array.isArray(node.type)
+  const kind = nullable ? (node.type as string[]).find(item => item !== 'null') : node.type
+  const body = kind === 'array' ? arrayBody(compiler, node, nullable) : objectBody(compiler, node, nullable)
   compiler.code.push(`function ${name} (v, e) {\n${body}\n}`)
   return name
 }
 
-function arrayBody (compiler: DirectCompiler, node: Node): string {
+function arrayBody (compiler: DirectCompiler, node: Node, nullable: boolean): string {
   if (!isObject(compiler.deref(node.items))) throw new Uncovered()
   const { minItems, maxItems } = node as Record<string, number | undefined>
-  const lines = [open('array'), 'const n = v.length']
+  const lines = [open('array', nullable), 'const n = v.length']
   if (minItems !== undefined) lines.push(`if (n < ${minItems}) O(e, '', 'must not have fewer than ${minItems} items')`)
   if (maxItems !== undefined) lines.push(`if (n > ${maxItems}) O(e, '', 'must not have more than ${maxItems} items')`)
   // A hole, `undefined`, a function or a symbol is read as `null`, as JSON writes it in an array.
@@ -276,7 +288,7 @@ return j + ']'`)
   return lines.join('\n')
 }
 
-function objectBody (compiler: DirectCompiler, node: Node): string {
+function objectBody (compiler: DirectCompiler, node: Node, nullable: boolean): string {
   const properties = isObject(node.properties) ? node.properties : {}
   const required = Array.isArray(node.required) ? node.required : []
   const keys = Object.keys(properties)
@@ -287,7 +299,7 @@ function objectBody (compiler: DirectCompiler, node: Node): string {
   keys.sort((a, b) => Number(required.includes(b)) - Number(required.includes(a)))
   // With a required property first, every property after it follows a comma.
   const leading = keys.length !== 0 && required.includes(keys[0])
-  const lines = [open('object'), `let j = ${leading ? '\'{\'' : '\'\''}\nlet x, m, t, y`]
+  const lines = [open('object', nullable), `let j = ${leading ? '\'{\'' : '\'\''}\nlet x, m, t, y`]
   keys.forEach((key, i) => {
     const literal = JSON.stringify(key)
     const comma = leading && i === 0 ? '' : ','

@@ -136,6 +136,15 @@ const schemas: Record<string, unknown> = {
   },
   // '^..$' matches the two UTF-16 units of an emoji without the u flag, not its one code point with it.
   dots: { type: 'object', patternProperties: { '^..$': { type: 'string' } }, additionalProperties: false },
+  nullableObjects: {
+    type: 'object',
+    properties: {
+      owner: { type: ['object', 'null'], required: ['id'], properties: { id: { type: 'integer' } }, additionalProperties: false },
+      list: { type: ['null', 'array'], items: { type: 'string' }, maxItems: 2 },
+      flagged: { type: 'object', nullable: true, properties: { a: { type: 'string' } } },
+      rows: { type: 'array', items: { type: 'object', nullable: true, properties: { b: { type: 'boolean' } } } }
+    }
+  },
   text: { type: 'string', format: 'date' },
   flag: { type: 'boolean' },
   empty: { type: 'object', properties: {} }
@@ -218,7 +227,8 @@ for (const [name, schema] of Object.entries(schemas)) {
 test('the direct path leaves what it does not cover to the plan\'s steps', async t => {
   const uncovered = [
     {},
-    { type: ['object', 'null'] },
+    { type: ['object', 'array'] },
+    { type: ['object', 'null'], enum: [null] },
     { type: ['string', 'number'] },
     { type: ['string', 'null'], enum: ['a', null] },
     { type: ['string', 'null'], 'x-unknown': 1 },
@@ -300,6 +310,18 @@ test('keys no property declares are written in the data\'s own order, each read 
   t.same(dots.direct({ ab: 'x', '\u{1F600}': 'zq-SECRET' }), refusal, 'a key the u flag reads differently is refused')
   t.same(dots.steps({ ab: 'x', '\u{1F600}': 'zq-SECRET' }), { ...refusal, details: [{ path: '', message: 'the data cannot be serialized: ' + refusal.details[0].message }] }, 'by the steps too')
   t.same(dots.direct({ ab: 'x' }), { body: '{"ab":"x"}' })
+})
+
+test('a nullable object or array is null before or after toJSON(), or checked as its kind', async t => {
+  const { direct, steps } = plans(schemas.nullableObjects)
+  for (const value of [{ owner: null, list: null }, { owner: { toJSON: () => null }, list: { toJSON: () => null } }]) {
+    t.same(direct(value), { body: '{"owner":null,"list":null}' })
+    t.same(steps(value), direct(value))
+  }
+  t.same(direct({ owner: { toJSON: () => 3 }, list: 'a' }), {
+    refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/owner', message: 'must be object' }, { path: '/list', message: 'must be array' }]
+  })
+  t.same(direct({ rows: [null, { b: true }, undefined] }), { body: '{"rows":[null,{"b":true},null]}' })
 })
 
 test('a refusal lists where and what, never the value', async t => {
