@@ -1,17 +1,17 @@
-import { Compile } from 'typebox/compile'
 import * as Format from 'typebox/format'
 import { Guard } from 'typebox/guard'
-import type { TSchema } from 'typebox'
 import { formatTest } from './fast-formats.ts'
 import { keyMismatch, patternOf } from './plan.ts'
-import { mergeSchemas } from './plan-branches.ts'
+import { intersected, nullableNode, plainNode, Uncovered, unionNode } from './plan-direct-nodes.ts'
+import type { NodeReader } from './plan-direct-nodes.ts'
+import { DirectMismatch, noted, ownMismatch, primitiveMismatch, readPrimitive, within } from './plan-direct-runtime.ts'
 import { writeString } from './plan-writer.ts'
 import { escapePointer, isObject } from './schema-bundle.ts'
-import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
+import { isSkipped, readJSON } from './snapshot-runtime.ts'
 
-// The direct path of the plan: for a schema made only of plain nodes (one JSON type each, the
-// keywords of that type, declared properties, one items schema; an anyOf of such nodes, the
-// nullable and literal unions TypeBox writes), one generated function per object or array node
+// The direct path of the plan: for a schema made only of the nodes it covers (plan-direct-nodes.ts:
+// one JSON type each and that type's keywords, declared properties, one items schema; an anyOf of
+// such nodes, the nullable and literal unions TypeBox writes; ...), one generated function per object or array node
 // reads each value once, checks it where it stands and writes it, in a single pass and without a
 // snapshot. It reads as the plan's reader does (plan.ts: `toJSON()` once, a Date at a string node as
 // fast-json-stringify writes it, a hole `null`), checks as the checker does (typebox's Compile: code
@@ -27,50 +27,14 @@ import { dateString, isSkipped, readJSON, types } from './snapshot-runtime.ts'
  */
 export type DirectWriter = (value: unknown) => string
 
-interface Detail { path: string, message: string }
-
-/** Where the value does not match, and what was expected: never the value. */
-export class DirectMismatch {
-  details: Detail[]
-  constructor (details: Detail[]) {
-    this.details = details
-  }
-}
-
-/** At most this many mismatches are noted. */
-const noted = 10
-
 type Node = Record<string, unknown>
 
-/** A schema the direct path does not cover. */
-class Uncovered extends Error {}
-
-interface DirectCompiler {
+interface DirectCompiler extends NodeReader {
   /** The bundle's definitions: a mismatch's messages come from a check of the node with them. */
   defs: unknown
-  deref: (schema: unknown) => unknown
   code: string[]
   values: unknown[]
   names: Map<object, string>
-  /** Each `allOf` node's merged object node, so a recursive schema reaches the same one again. */
-  merged: Map<object, Node>
-}
-
-const annotations = ['title', 'description', '$comment', 'examples', 'default', 'readOnly', 'writeOnly', 'deprecated', '$defs', 'definitions']
-const numberKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'enum', 'const']
-const covered: Record<string, Set<string>> = {
-  string: new Set([...annotations, 'type', 'minLength', 'maxLength', 'pattern', 'format', 'enum', 'const']),
-  number: new Set([...annotations, 'type', ...numberKeywords]),
-  integer: new Set([...annotations, 'type', ...numberKeywords]),
-  boolean: new Set([...annotations, 'type', 'enum', 'const']),
-  null: new Set([...annotations, 'type', 'enum', 'const']),
-  object: new Set([...annotations, 'type', 'properties', 'required', 'additionalProperties', 'patternProperties']),
-  array: new Set([...annotations, 'type', 'items', 'minItems', 'maxItems'])
-}
-const numericKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems']
-
-function isPrimitive (value: unknown): boolean {
-  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
 }
 
 function value (compiler: DirectCompiler, item: unknown): string {
@@ -81,37 +45,6 @@ function value (compiler: DirectCompiler, item: unknown): string {
 /** A node as the check of a mismatch compiles it: with the bundle's definitions, for its `$ref`s. */
 function checked (compiler: DirectCompiler, node: Node): string {
   return value(compiler, { $defs: compiler.defs, allOf: [node] })
-}
-
-/** The node a schema is, or throws `Uncovered`. */
-function plainNode (compiler: DirectCompiler, schema: unknown): Node {
-  const node = compiler.deref(schema)
-  if (!isObject(node) || typeof node.type !== 'string') throw new Uncovered()
-  return checkKeywords(node, node.type)
-}
-
-/**
- * A node whose `type` lists `'null'` beside one other type (as `nullable: true` is bundled), or
- * `null` for any other node. `enum` and `const` would apply to `null` too: not here.
- */
-function nullableNode (compiler: DirectCompiler, schema: unknown): { node: Node, type: string } | null {
-  const node = compiler.deref(schema)
-  if (!isObject(node) || !Array.isArray(node.type) || node.type.length !== 2 || !node.type.includes('null')) return null
-  const type = node.type.find(item => item !== 'null')
-  if (type === 'object' || type === 'array') return { node: checkKeywords(node, type, ['nullable']), type }
-  if (!['string', 'number', 'integer', 'boolean'].includes(type) || 'enum' in node || 'const' in node) throw new Uncovered()
-  checkKeywords(node, type, ['nullable'])
-  return { node, type }
-}
-
-/** The node, if it has only keywords the direct path covers for `type` (and `others`); else throws `Uncovered`. */
-function checkKeywords (node: Node, type: string, others: string[] = []): Node {
-  const keywords = covered[type]
-  for (const key of Object.keys(node)) if (!keywords.has(key) && !others.includes(key)) throw new Uncovered()
-  for (const key of numericKeywords) if (key in node && (typeof node[key] !== 'number' || !Number.isFinite(node[key]))) throw new Uncovered()
-  if ('enum' in node && (!Array.isArray(node.enum) || !node.enum.every(isPrimitive))) throw new Uncovered()
-  if ('const' in node && !isPrimitive(node.const)) throw new Uncovered()
-  return node
 }
 
 /** Checks of a primitive `x` beside its type, as typebox's Compile writes them. */
@@ -182,47 +115,9 @@ else X(e, ${checked(compiler, node)}, x, ${at})`
   return `${read}if (${checks}) j += ${prefix} + ${writes[type]}\nelse X(e, ${checked(compiler, node)}, x, ${at})`
 }
 
-const branchKeywords = new Set(['type', 'properties', 'required', 'title', 'description', '$comment'])
-
-/**
- * An `allOf` of objects (TypeBox's Intersect) as fast-json-stringify and the plan's steps read it:
- * merged into one object node; any other schema as it is. Covered only where checking the merged
- * node is checking the `allOf`: branches made of declared properties alone (no keyword that looks
- * at other keys), no property name in two of them.
- */
-function intersected (compiler: DirectCompiler, schema: unknown): unknown {
-  const node = compiler.deref(schema)
-  if (!isObject(node) || !('allOf' in node)) return schema
-  const known = compiler.merged.get(node)
-  if (known !== undefined) return known
-  const { allOf, ...parent } = node
-  if (!Array.isArray(allOf) || !Object.keys(parent).every(key => (key === 'type' && parent.type === 'object') || annotations.includes(key))) throw new Uncovered()
-  const names = new Set<string>()
-  const branches = allOf.map(item => {
-    const branch = compiler.deref(item)
-    if (!isObject(branch) || branch.type !== 'object' || !Object.keys(branch).every(key => branchKeywords.has(key))) throw new Uncovered()
-    for (const name of Object.keys(isObject(branch.properties) ? branch.properties : {})) {
-      if (names.has(name)) throw new Uncovered()
-      names.add(name)
-    }
-    return branch
-  })
-  const merged = mergeSchemas([parent, ...branches])
-  compiler.merged.set(node, merged)
-  return merged
-}
-
 /** Statements that write the object or array in `x` by its node's own function. */
 function written (compiler: DirectCompiler, node: Node, prefix: string, at: string): string {
   return `m = e.length\nj += ${prefix} + ${writerOf(compiler, node)}(x, e)\nif (e.length !== m) L(e, m, ${at})`
-}
-
-/** A node whose only keyword is `anyOf` (beside annotations), or `null`. */
-function unionNode (compiler: DirectCompiler, schema: unknown): Node | null {
-  const node = compiler.deref(schema)
-  if (!isObject(node) || !Array.isArray(node.anyOf)) return null
-  for (const key of Object.keys(node)) if (key !== 'anyOf' && !annotations.includes(key)) throw new Uncovered()
-  return node
 }
 
 /**
@@ -346,40 +241,6 @@ function otherKeys (compiler: DirectCompiler, node: Node, declared: string[]): s
   else if (additional !== undefined) lines.push(emit(compiler, additional, prefix, at))
   lines.push('}')
   return lines.join('\n')
-}
-
-/** The reader's reading of an object at a primitive node: `toJSON()` once, a Date by Date's own methods. */
-function readPrimitive (x: unknown, format: string | null): unknown {
-  if (x === null || typeof x !== 'object') return x
-  if (format !== null && types.isDate(x)) return dateString(x, format)
-  return typeof (x as { toJSON?: unknown }).toJSON === 'function' ? (x as { toJSON: () => unknown }).toJSON() : x
-}
-
-const checks = new WeakMap<object, ReturnType<typeof Compile>>()
-
-/** Notes the mismatch of a primitive: the checker's messages for that one value (compiled on the first one). */
-function primitiveMismatch (found: Detail[], node: Node, x: unknown, at: string): void {
-  if (found.length >= noted) return
-  let check = checks.get(node)
-  if (check === undefined) checks.set(node, check = Compile(node as TSchema))
-  const before = found.length
-  try {
-    for (const error of check.Errors(x)) found.push({ path: at + error.instancePath, message: error.message })
-  } catch {
-    // typebox's messages can throw where its check would (a bigint against `multipleOf`).
-  }
-  // Never nothing: a value that is not written must be noted, or the body would be sent without it.
-  if (found.length === before) found.push({ path: at, message: 'does not match its schema' })
-}
-
-/** Notes a mismatch of an object or array itself. */
-function ownMismatch (found: Detail[], path: string, message: string): void {
-  if (found.length < noted) found.push({ path, message })
-}
-
-/** Puts the mismatches noted inside `at`, from `from` on, under it. */
-function within (found: Detail[], from: number, at: string): void {
-  for (let i = from; i < found.length; i++) found[i].path = at + found[i].path
 }
 
 /**

@@ -1,7 +1,7 @@
 import { FST_TEMP_RESPONSE_INVALID_RESPONSE } from '../errors.ts'
 import type { Reader } from './plan.ts'
 import type { Writer } from './plan-writer.ts'
-import { DirectMismatch } from './plan-direct.ts'
+import { DirectMismatch } from './plan-direct-runtime.ts'
 import type { DirectWriter } from './plan-direct.ts'
 import { escapePointer } from './schema-bundle.ts'
 import { dropHeld, writeOrdered } from './snapshot-runtime.ts'
