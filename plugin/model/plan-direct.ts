@@ -226,15 +226,17 @@ function otherKeys (compiler: DirectCompiler, node: Node, declared: string[]): s
   const additional = node.additionalProperties
   if (patterns.length > 1 || ('patternProperties' in node && !isObject(node.patternProperties))) throw new Uncovered()
   if (patterns.length === 0 && additional === undefined) return null
-  const pattern = patterns.length === 0 ? null : patternOf(patterns[0][0])
-  if (pattern !== null && declared.some(key => pattern.test(key))) throw new Uncovered()
   const prefix = '(\',\' + S(q) + \':\')'
   const at = '(\'/\' + E(q))'
   const lines = [`for (const q of Object.keys(v)) {\nif (${value(compiler, new Set(declared))}.has(q) || H(x = v[q])) continue`]
-  if (pattern !== null) {
-    // As the steps do (plan.ts): a key the `u` flag judges differently is a mismatch.
+  if (patterns.length === 1) {
     const [source, schema] = patterns[0]
-    lines.push(`if ((y = ${value(compiler, pattern)}.test(q)) !== ${value(compiler, RegExp(source, 'u'))}.test(q)) { O(e, ${at}, ${JSON.stringify(keyMismatch(source))}); continue }`)
+    const plain = patternOf(source)
+    const unicode = RegExp(source, 'u')
+    // A declared name the pattern matches, with the `u` flag or without, is checked against both schemas.
+    if (declared.some(key => plain.test(key) || unicode.test(key))) throw new Uncovered()
+    // As the steps do (plan.ts): a key the `u` flag judges differently is a mismatch.
+    lines.push(`if ((y = ${value(compiler, plain)}.test(q)) !== ${value(compiler, unicode)}.test(q)) { O(e, ${at}, ${JSON.stringify(keyMismatch(source))}); continue }`)
     lines.push(`if (y) {\n${emit(compiler, schema, prefix, at)}\ncontinue\n}`)
   }
   if (additional === false) lines.push('O(e, \'\', \'must not have additional properties\')\nbreak')

@@ -236,6 +236,7 @@ test('the direct path leaves what it does not cover to the plan\'s steps', async
     { type: 'object', additionalProperties: {} },
     { type: 'object', patternProperties: { '^x': { type: 'string' }, '^y': { type: 'string' } } },
     { type: 'object', properties: { xa: { type: 'string' } }, patternProperties: { '^x': { type: 'string' } } },
+    { type: 'object', properties: { '\u{1F600}': { type: 'string' } }, patternProperties: { '^.$': { type: 'string', maxLength: 1 } } },
     { type: 'object', patternProperties: { '^x': true } },
     { type: 'object', patternProperties: { '\\p{L}': { type: 'string' } } },
     { type: 'object', patternProperties: { '^x': { type: 'string' } }, minProperties: 1 },
