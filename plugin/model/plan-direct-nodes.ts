@@ -91,6 +91,9 @@ export function intersected (compiler: NodeReader, schema: unknown): unknown {
     return branch
   })
   const merged = mergeSchemas([parent, ...branches])
+  // The merge drops a property named like an Object.prototype member (`toString`): its check would go with it.
+  const properties = isObject(merged.properties) ? merged.properties : {}
+  if ([...names].some(name => !Object.hasOwn(properties, name))) throw new Uncovered()
   compiler.merged.set(node, merged)
   return merged
 }

@@ -1,6 +1,6 @@
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
-import { dateString, types } from './snapshot-runtime.ts'
+import { callToJSON, dateString, types } from './snapshot-runtime.ts'
 
 // What the direct path's generated code calls at run time (plan-direct.ts): the reading of an
 // object at a primitive node, and the notes of a mismatch, which never hold the value.
@@ -22,7 +22,7 @@ export const noted = 10
 export function readPrimitive (x: unknown, format: string | null): unknown {
   if (x === null || typeof x !== 'object') return x
   if (format !== null && types.isDate(x)) return dateString(x, format)
-  return typeof (x as { toJSON?: unknown }).toJSON === 'function' ? (x as { toJSON: () => unknown }).toJSON() : x
+  return callToJSON(x)
 }
 
 const checks = new WeakMap<object, ReturnType<typeof Compile>>()

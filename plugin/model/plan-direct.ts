@@ -7,7 +7,7 @@ import type { NodeReader } from './plan-direct-nodes.ts'
 import { DirectMismatch, noted, ownMismatch, primitiveMismatch, readPrimitive, within } from './plan-direct-runtime.ts'
 import { writeString } from './plan-writer.ts'
 import { escapePointer, isObject } from './schema-bundle.ts'
-import { isSkipped, readJSON } from './snapshot-runtime.ts'
+import { callToJSON, isSkipped, readJSON } from './snapshot-runtime.ts'
 
 // The direct path of the plan: for a schema made only of the nodes it covers (plan-direct-nodes.ts:
 // one JSON type each and that type's keywords, declared properties, one items schema; an anyOf of
@@ -149,7 +149,8 @@ function open (kind: 'object' | 'array', nullable: boolean): string {
   const wrong = `{ O(e, '', 'must be ${kind}'); return '' }`
   const none = nullable ? 'if (v === null) return \'null\'\n' : ''
   return `${none}if (v === null || typeof v !== 'object') ${wrong}
-if (typeof v.toJSON === 'function') { v = v.toJSON(); ${none}if (v === null || typeof v !== 'object') ${wrong} }
+v = C(v)
+${none}if (v === null || typeof v !== 'object') ${wrong}
 if (${kind === 'array' ? '!' : ''}Array.isArray(v)) ${wrong}`
 }
 
@@ -233,9 +234,9 @@ function otherKeys (compiler: DirectCompiler, node: Node, declared: string[]): s
     const [source, schema] = patterns[0]
     const plain = patternOf(source)
     const unicode = RegExp(source, 'u')
-    // A declared name the pattern matches, with the `u` flag or without, is checked against both schemas.
+    // A declared name the pattern matches, as the checker reads it or as the serializer does, is checked against both schemas.
     if (declared.some(key => plain.test(key) || unicode.test(key))) throw new Uncovered()
-    // As the steps do (plan.ts): a key the `u` flag judges differently is a mismatch.
+    // As the steps do (plan.ts): a key the two readings judge differently is a mismatch.
     lines.push(`if ((y = ${value(compiler, plain)}.test(q)) !== ${value(compiler, unicode)}.test(q)) { O(e, ${at}, ${JSON.stringify(keyMismatch(source))}); continue }`)
     lines.push(`if (y) {\n${emit(compiler, schema, prefix, at)}\ncontinue\n}`)
   }
@@ -268,6 +269,6 @@ if (e.length !== 0) throw new D(e.slice(0, ${noted}))
 return j
 }`
   // eslint-disable-next-line no-new-func
-  return new Function('k', 'G', 'P', 'J', 'H', 'S', 'E', 'X', 'O', 'L', 'D', source)(
-    compiler.values, Guard, readPrimitive, readJSON, isSkipped, writeString, escapePointer, primitiveMismatch, ownMismatch, within, DirectMismatch) as DirectWriter
+  return new Function('k', 'G', 'P', 'J', 'C', 'H', 'S', 'E', 'X', 'O', 'L', 'D', source)(
+    compiler.values, Guard, readPrimitive, readJSON, callToJSON, isSkipped, writeString, escapePointer, primitiveMismatch, ownMismatch, within, DirectMismatch) as DirectWriter
 }

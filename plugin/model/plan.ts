@@ -3,7 +3,7 @@ import type { TSchema } from 'typebox'
 import { isObject, resolvePointer } from './schema-bundle.ts'
 import { branchBody } from './plan-branches.ts'
 import type { BranchCompiler } from './plan-branches.ts'
-import { dateString, isIntegerLike, isSkipped, put, readJSON, types, ValueMismatch } from './snapshot-runtime.ts'
+import { callToJSON, dateString, isIntegerLike, isSkipped, put, readJSON, types, ValueMismatch } from './snapshot-runtime.ts'
 import type { PlanState } from './snapshot-runtime.ts'
 
 // The reading step of the response model: one generated function per schema node turns the value
@@ -102,7 +102,7 @@ function primitiveBody (node: Node, types: string[], inferred: boolean): string 
     types.includes('string') ? `if (t.isDate(v)) return d(v, ${JSON.stringify(format ?? '')})` : '',
     // toJSON() once, as JSON.stringify: its result is what is checked, an object still an object
     // (the check rejects it). Where no type is checked, any object is read as JSON reads it.
-    inferred ? 'return j(v)' : 'return typeof v.toJSON === \'function\' ? v.toJSON() : v'
+    inferred ? 'return j(v)' : 'return c(v)'
   ].join('\n')
 }
 
@@ -116,26 +116,30 @@ function open (expected: 'object' | 'array', inferred: boolean, requires = false
   if (expected === 'array') {
     const other = inferred ? 'return j(v)' : 'return v'
     return `if (v === null || typeof v !== 'object') return v
-if (typeof v.toJSON === 'function') { v = v.toJSON(); if (v === null || typeof v !== 'object') return v }
+v = c(v)
+if (v === null || typeof v !== 'object') return v
 if (!Array.isArray(v)) ${other}`
   }
   if (inferred && requires) {
     // Written as an object, a non-object could never hold the required keys, although `required`
     // does not apply to it: it is read as JSON reads it, and the check judges it as it is.
     return `if (v === null || typeof v !== 'object') return j(v)
-if (typeof v.toJSON === 'function') { v = v.toJSON(); if (v === null || typeof v !== 'object') return j(v) }
+v = c(v)
+if (v === null || typeof v !== 'object') return j(v)
 if (Array.isArray(v)) return j(v)
 const r = true`
   }
   if (inferred) {
     // `r`: the value is an object, so keys nothing writes still count for the check.
     return `if (v === null) return v
-if (typeof v.toJSON === 'function') { v = v.toJSON(); if (v === null) return v }
+v = c(v)
+if (v === null) return v
 let r = !Array.isArray(v)
 if (typeof v !== 'object') { v = Object(v); r = false }`
   }
   return `if (v === null || typeof v !== 'object') return v
-if (typeof v.toJSON === 'function') { v = v.toJSON(); if (v === null || typeof v !== 'object') return v }
+v = c(v)
+if (v === null || typeof v !== 'object') return v
 if (Array.isArray(v)) return v`
 }
 
@@ -214,8 +218,8 @@ function extras (compiler: Compiler, node: Node, declared: string[]): string[] {
   const skip = new Set(declared)
   const lines = [`let z\nfor (const y of Object.keys(v)) {\nif (${value(compiler, skip)}.has(y) || h(x = v[y])) continue`]
   for (const [pattern, schema] of patterns) {
-    // fast-json-stringify tests the key without the `u` flag, the checker with it: a key they judge
-    // differently would be written by one schema and checked by another.
+    // fast-json-stringify tests the key its own way (patternOf), the checker with the `u` flag: a key
+    // they judge differently would be written by one schema and checked by another.
     lines.push(`if ((z = ${value(compiler, patternOf(pattern))}.test(y)) !== ${value(compiler, RegExp(pattern, 'u'))}.test(y)) throw new M(${JSON.stringify(keyMismatch(pattern))})`)
     // A node that writes other keys is always `ordered`: their order is recorded.
     lines.push(`if (z) { p(o, y, ${readerOf(compiler, schema)}(x, s)); w.push(y); continue }`)
@@ -232,17 +236,21 @@ function extras (compiler: Compiler, node: Node, declared: string[]): string[] {
 // Patterns the checker (with the `u` flag) and fast-json-stringify (without it) read differently.
 const unicodeOnlyRE = /\\[pPk]|\\u\{|[^\0-\uFFFF]/
 
-/** Why a key is refused whose match of `pattern` the `u` flag changes (a `.` and an emoji, say). */
+/** Why a key is refused that `pattern` matches as the checker reads it and not as fast-json-stringify does, or the reverse. */
 export function keyMismatch (pattern: string): string {
-  return `the key matches the patternProperties pattern ${JSON.stringify(pattern)} only with or only without the u flag`
+  return `the key matches the patternProperties pattern ${JSON.stringify(pattern)} as the checker reads it and not as the serializer does, or the reverse`
 }
 
-/** A pattern as fast-json-stringify tests it: without the `u` flag. */
+/**
+ * A pattern as fast-json-stringify tests it: without the `u` flag, and written into a regexp
+ * literal that turns any run of backslashes before a `/` into one (so `\\/`, a backslash and a
+ * slash, becomes `\/`, a slash).
+ */
 export function patternOf (pattern: string): RegExp {
   if (unicodeOnlyRE.test(pattern)) throw new Unplannable(`patternProperties ${JSON.stringify(pattern)} reads differently with and without the u flag`)
   try {
     RegExp(pattern, 'u')
-    return RegExp(pattern)
+    return RegExp(pattern.replace(/\\*\//g, '\\/'))
   } catch {
     throw new Unplannable(`patternProperties ${JSON.stringify(pattern)} is not a regular expression both ways`)
   }
@@ -255,7 +263,7 @@ function deepEqual (a: unknown, b: unknown): boolean {
   return keys.length === Object.keys(b).length && keys.every(key => Object.hasOwn(b, key) && deepEqual((a as Node)[key], (b as Node)[key]))
 }
 
-const helpers = { j: readJSON, d: dateString, p: put, h: isSkipped, g: isIntegerLike, e: deepEqual, t: types, M: ValueMismatch }
+const helpers = { j: readJSON, c: callToJSON, d: dateString, p: put, h: isSkipped, g: isIntegerLike, e: deepEqual, t: types, M: ValueMismatch }
 
 /** Follows a `$ref` within a bundle as the reader does. */
 export function derefIn (root: Node): (schema: unknown) => unknown {
@@ -276,7 +284,7 @@ export function compileReader (root: Node): Reader {
     refuse: reason => { throw new Unplannable(reason) }
   }
   const entry = readerOf(compiler, root)
-  const source = `'use strict'\nconst { j, d, p, h, g, e, t, M } = helpers\n${compiler.code.join('\n')}\nreturn ${entry}`
+  const source = `'use strict'\nconst { j, c, d, p, h, g, e, t, M } = helpers\n${compiler.code.join('\n')}\nreturn ${entry}`
   // eslint-disable-next-line no-new-func
   return new Function('helpers', 'k', source)(helpers, compiler.values) as Reader
 }

@@ -15,6 +15,20 @@ export interface PlanState {
 /** A value its node's schema rejects where the plan must know it to choose a branch. */
 export class ValueMismatch extends Error {}
 
+/**
+ * An object's `toJSON()` result, its getter read once (JSON.stringify's order), or the value itself
+ * where it has none. A result of `undefined` is refused: JSON would leave the value out, where the
+ * data gave one.
+ */
+export function callToJSON (value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value
+  const toJSON = (value as { toJSON?: unknown }).toJSON
+  if (typeof toJSON !== 'function') return value
+  const result: unknown = toJSON.call(value)
+  if (result === undefined) throw new ValueMismatch('toJSON() returned undefined')
+  return result
+}
+
 const integerLikeRE = /^(?:0|[1-9]\d{0,9})$/
 
 /** Whether JSON.stringify writes this key before the others (an array index of an ordinary object). */
@@ -79,11 +93,9 @@ export function readJSON (value: unknown, depth = 0): unknown {
   // A Date is read with Date's own methods, never its overrides.
   if (types.isDate(value)) return dateString(value, '')
   if (depth > 512) throw new RangeError('the data is nested too deeply, or cyclic')
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    const result = (value as { toJSON: () => unknown }).toJSON()
-    return result !== null && typeof result === 'object' ? readStructure(result, depth) : readJSON(result, depth + 1)
-  }
-  return readStructure(value, depth)
+  const result = callToJSON(value)
+  if (result === value) return readStructure(value, depth)
+  return result !== null && typeof result === 'object' ? readStructure(result, depth) : readJSON(result, depth + 1)
 }
 
 function readStructure (value: object, depth: number): unknown {

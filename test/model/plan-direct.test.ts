@@ -164,7 +164,7 @@ class LateDate extends Date {
 const hostile = fc.constantFrom<unknown>(
   undefined, null, () => 1, Symbol('s'), 10n, NaN, Infinity, -0, 0.5, 1e21, '', 'ab', 'a', '\u{1F600}\u{1F600}', '\ud800',
   new Date(0), new Date(Number.NaN), new LateDate(0), Object(3), Object('ab'), Object(true),
-  { toJSON: () => 'ab' }, { toJSON: () => 3 }, { toJSON: () => null }, { toJSON: () => ({ id: 2 }) }, { toJSON: () => ['a'] },
+  { toJSON: () => 'ab' }, { toJSON: () => 3 }, { toJSON: () => null }, { toJSON: () => undefined }, { toJSON: () => ({ id: 2 }) }, { toJSON: () => ['a'] },
   [], {}, [1], new Row(), Object.create(null), Object.assign([, 'a'], { length: 2 }) // eslint-disable-line no-sparse-arrays
 )
 
@@ -260,7 +260,8 @@ test('the direct path leaves what it does not cover to the plan\'s steps', async
     { allOf: [{ type: 'object', properties: { a: { type: 'integer' } } }, { type: 'string' }] },
     { allOf: [{ type: 'object', properties: { a: { type: 'integer' } } }], properties: { b: { type: 'integer' } } },
     { allOf: [{ type: 'object', properties: { a: { type: 'integer' } } }], type: 'string' },
-    { allOf: [{ properties: { a: { type: 'integer' } } }] }
+    { allOf: [{ properties: { a: { type: 'integer' } } }] },
+    { allOf: [{ type: 'object', required: ['id'], properties: { id: { type: 'integer' }, toString: { type: 'string' } } }] }
   ]
   for (const schema of uncovered) {
     const root = bundleSchema(schema, {}, name => name)
@@ -307,10 +308,15 @@ test('keys no property declares are written in the data\'s own order, each read 
   })
   t.same(plans(schemas.prefixed).direct({ id: 1, 'x-a': 'ok', skipped: undefined }), { body: '{"id":1,"x-a":"ok"}' })
   const dots = plans(schemas.dots)
-  const refusal = { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/\u{1F600}', message: 'the key matches the patternProperties pattern "^..$" only with or only without the u flag' }] }
+  const refusal = { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/\u{1F600}', message: 'the key matches the patternProperties pattern "^..$" as the checker reads it and not as the serializer does, or the reverse' }] }
   t.same(dots.direct({ ab: 'x', '\u{1F600}': 'zq-SECRET' }), refusal, 'a key the u flag reads differently is refused')
   t.same(dots.steps({ ab: 'x', '\u{1F600}': 'zq-SECRET' }), { ...refusal, details: [{ path: '', message: 'the data cannot be serialized: ' + refusal.details[0].message }] }, 'by the steps too')
   t.same(dots.direct({ ab: 'x' }), { body: '{"ab":"x"}' })
+  // fast-json-stringify reads '^a\\\\/b$' (a, a backslash, a slash, b) as '^a\\/b$' (a, a slash, b).
+  const slashes = plans({ type: 'object', patternProperties: { '^a\\\\/b$': { type: 'string' } }, additionalProperties: { type: 'integer' } })
+  t.same(slashes.direct({ 'a/b': 5 }), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/a~1b', message: `the key matches the patternProperties pattern ${JSON.stringify('^a\\\\/b$')} as the checker reads it and not as the serializer does, or the reverse` }] })
+  t.equal((slashes.steps({ 'a\\/b': 'x' }) as { refused: string }).refused, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+  t.same(slashes.direct({ c: 5 }), { body: '{"c":5}' })
 })
 
 test('a nullable object or array is null before or after toJSON(), or checked as its kind', async t => {
@@ -323,6 +329,28 @@ test('a nullable object or array is null before or after toJSON(), or checked as
     refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/owner', message: 'must be object' }, { path: '/list', message: 'must be array' }]
   })
   t.same(direct({ rows: [null, { b: true }, undefined] }), { body: '{"rows":[null,{"b":true},null]}' })
+})
+
+test('toJSON() is read once, and a toJSON() that returns undefined is refused in both paths', async t => {
+  const { direct, steps } = plans(schemas.nullableObjects)
+  let reads = 0
+  const owner = { id: 1 }
+  const value = { get owner () { return { get toJSON () { reads++; return () => owner } } } }
+  t.same(direct(value), { body: '{"owner":{"id":1}}' })
+  t.equal(reads, 1, 'a toJSON getter runs once')
+  const refusal = { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '', message: 'the data cannot be serialized: toJSON() returned undefined' }] }
+  for (const hidden of [{ owner: { toJSON: () => undefined } }, { list: { toJSON: () => undefined } }]) {
+    t.same(direct(hidden), refusal, 'JSON would leave it out; the data gave it')
+    t.same(steps(hidden), refusal)
+  }
+  t.same(plans(row).direct({ id: 1, name: 'ab', tags: ['a'], when: { toJSON: () => undefined } }), refusal, 'at a primitive node too')
+  t.same(plans({ type: 'object', properties: { any: {} } }).steps({ any: { deep: { toJSON: () => undefined } } }), refusal, 'and where no schema shapes the value')
+})
+
+test('an allOf whose branches declare nothing is an empty object, undeclared keys dropped', async t => {
+  const { direct, covered } = plans({ allOf: [{ type: 'object' }, { type: 'object', description: 'none' }] })
+  t.ok(covered)
+  t.same(direct({ secret: 'zq-SECRET' }), { body: '{}' })
 })
 
 test('a refusal lists where and what, never the value', async t => {
