@@ -1,36 +1,13 @@
 import { test } from 'tap'
 import fc from 'fast-check'
 import * as Format from 'typebox/format'
-import { Compile } from 'typebox/compile'
-import type { TSchema } from 'typebox'
 import { compileDirect } from '../../plugin/model/plan-direct.ts'
-import { compileReader, derefIn } from '../../plugin/model/plan.ts'
-import { compileWriter } from '../../plugin/model/plan-writer.ts'
-import { resolveFormat } from '../../plugin/model/formats.ts'
+import { derefIn } from '../../plugin/model/plan.ts'
 import { bundleSchema } from '../../plugin/model/schema-bundle.ts'
-import { createPlan } from '../../plugin/model/serializer.ts'
+import { plans } from '../helpers/plans.ts'
 
 // The direct path (plan-direct.ts) against the plan's three steps (read, check, write): for every
 // schema it covers and every value, the same body or the same refusal, each value read once.
-
-type Outcome = { body: string } | { refused: string, details: Array<{ path: string, message: string }> }
-
-function plans (schema: unknown): { direct: (value: unknown) => Outcome, steps: (value: unknown) => Outcome, covered: boolean } {
-  const root = bundleSchema(schema, {}, (name, node) => resolveFormat(name, node, null))
-  const deref = derefIn(root)
-  const read = compileReader(root)
-  const write = compileWriter(root, deref)
-  const check = Compile(root as TSchema)
-  const writer = compileDirect(root, deref)
-  const outcome = (plan: ReturnType<typeof createPlan>) => (value: unknown): Outcome => {
-    try {
-      return { body: plan.serialize(value) }
-    } catch (error) {
-      return { refused: (error as { code: string }).code, details: (error as { details: Outcome[] }).details as never }
-    }
-  }
-  return { direct: outcome(createPlan(read, write, check, '200', () => writer)), steps: outcome(createPlan(read, write, check, '200')), covered: writer !== null }
-}
 
 const row = {
   type: 'object',
