@@ -17,7 +17,7 @@ import ajvFormats from 'ajv-formats'
 import { answerControl } from './lib/control.js'
 import {
   addItemAsUsersWriteIt, addItemByHand, addItemStaged, addListAsUsersWriteIt, addListByHand,
-  addListStaged, addUntouchedRoute, EXPOSED
+  addListStaged, addUntouchedRoute, DATED, EXPOSED
 } from './routes.js'
 import { MODELS } from './routes-model.js'
 
@@ -33,6 +33,7 @@ const item = { method: 'GET', path: '/item' }
 const itemWithOrigin = { ...item, headers: { origin: CORS_OPTIONS.origin } }
 const products = { method: 'GET', path: '/products' }
 const models = { method: 'GET', path: '/models' }
+const dated = { method: 'GET', path: '/dated' }
 // What users of @fastify/response-validation pass for schemas with formats.
 const WITH_FORMATS = { ajv: { plugins: [ajvFormats] } }
 
@@ -91,6 +92,19 @@ export const scenarios = {
       Ar: { cookie: true, validation: true, plugin: null, routes: addListAsUsersWriteIt },
       B: { plugin: { validateResponse: false }, routes: addListStaged },
       Bv: { plugin: { validateResponse: true }, routes: addListStaged }
+    }
+  },
+  dated: {
+    summary: '`realistic` with `createdAt` a date-time (format and ISO values)',
+    request: dated,
+    expect: 200,
+    target: 0.99,
+    variants: {
+      A: { plugin: null, routes: (app) => addListByHand(app, DATED) },
+      Ap: { cookie: true, plugin: null, routes: (app) => addListAsUsersWriteIt(app, DATED) },
+      Ar: { cookie: true, validation: WITH_FORMATS, plugin: null, routes: (app) => addListAsUsersWriteIt(app, DATED) },
+      B: { plugin: { validateResponse: false }, routes: (app) => addListStaged(app, DATED) },
+      Bv: { plugin: { validateResponse: true }, routes: (app) => addListStaged(app, DATED) }
     }
   },
   model: {

@@ -18,7 +18,7 @@ const dialects = {
     Array: (items) => ({ type: 'array', items }),
     Integer: () => ({ type: 'integer' }),
     Number: () => ({ type: 'number' }),
-    String: () => ({ type: 'string' }),
+    String: (options) => ({ type: 'string', ...options }),
     Boolean: () => ({ type: 'boolean' })
   }
 }
@@ -143,7 +143,30 @@ function listRows () {
   return rows
 }
 
-// The page routes, for `realistic` and (with routes-model.js's page) `model`.
+// `dated`: the same page with `createdAt` a date-time (the format and ISO values), the format
+// response checks spend most on.
+const datedSchema = {
+  response: {
+    200: Type.Array(Type.Object({
+      id: Type.Integer(),
+      name: Type.String(),
+      price: Type.Number(),
+      tags: Type.Array(Type.String()),
+      createdAt: Type.String({ format: 'date-time' }),
+      active: Type.Boolean()
+    }))
+  }
+}
+
+function datedRows () {
+  const rows = listRows()
+  for (const row of rows) row.createdAt += 'T08:30:00.000Z'
+  return rows
+}
+
+export const DATED = { path: '/dated', schema: datedSchema, rows: datedRows }
+
+// The page routes, for `realistic`, `dated` and (with routes-model.js's page) `model`.
 const PRODUCTS = { path: '/products', schema: listSchema, rows: listRows }
 
 export function addListByHand (app, { path, schema, rows } = PRODUCTS) {
