@@ -17,6 +17,7 @@ export interface NodeReader {
 
 /** A schema the direct path does not cover. */
 export class Uncovered extends Error {}
+
 export const annotations = ['title', 'description', '$comment', 'examples', 'default', 'readOnly', 'writeOnly', 'deprecated', '$defs', 'definitions']
 const numberKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'enum', 'const']
 const covered: Record<string, Set<string>> = {
