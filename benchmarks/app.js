@@ -37,6 +37,17 @@ const dated = { method: 'GET', path: '/dated' }
 // What users of @fastify/response-validation pass for schemas with formats.
 const WITH_FORMATS = { ajv: { plugins: [ajvFormats] } }
 
+/** The variants of a page scenario (routes.js's page routes serving `page`); `validation` is Ar's. */
+function pageVariants (page, validation) {
+  return {
+    A: { plugin: null, routes: (app) => addListByHand(app, page) },
+    Ap: { cookie: true, plugin: null, routes: (app) => addListAsUsersWriteIt(app, page) },
+    Ar: { cookie: true, validation, plugin: null, routes: (app) => addListAsUsersWriteIt(app, page) },
+    B: { plugin: { validateResponse: false }, routes: (app) => addListStaged(app, page) },
+    Bv: { plugin: { validateResponse: true }, routes: (app) => addListStaged(app, page) }
+  }
+}
+
 // Each variant: `cors` registers @fastify/cors with these options, `cookie` registers
 // @fastify/cookie, `validation` registers @fastify/response-validation (with these options if an
 // object), `plugin` registers the built plugin with these options (null: not
@@ -99,26 +110,14 @@ export const scenarios = {
     request: dated,
     expect: 200,
     target: 0.99,
-    variants: {
-      A: { plugin: null, routes: (app) => addListByHand(app, DATED) },
-      Ap: { cookie: true, plugin: null, routes: (app) => addListAsUsersWriteIt(app, DATED) },
-      Ar: { cookie: true, validation: WITH_FORMATS, plugin: null, routes: (app) => addListAsUsersWriteIt(app, DATED) },
-      B: { plugin: { validateResponse: false }, routes: (app) => addListStaged(app, DATED) },
-      Bv: { plugin: { validateResponse: true }, routes: (app) => addListStaged(app, DATED) }
-    }
+    variants: pageVariants(DATED, WITH_FORMATS)
   },
   model: {
     summary: '`realistic` through a schema a check works at: 13 fields with uuid, email, date-time and uri formats, a pattern, an enum, bounds, a nested object, a nullable date-time',
     request: models,
     expect: 200,
     target: 0.99,
-    variants: {
-      A: { plugin: null, routes: (app) => addListByHand(app, MODELS) },
-      Ap: { cookie: true, plugin: null, routes: (app) => addListAsUsersWriteIt(app, MODELS) },
-      Ar: { cookie: true, validation: WITH_FORMATS, plugin: null, routes: (app) => addListAsUsersWriteIt(app, MODELS) },
-      B: { plugin: { validateResponse: false }, routes: (app) => addListStaged(app, MODELS) },
-      Bv: { plugin: { validateResponse: true }, routes: (app) => addListStaged(app, MODELS) }
-    }
+    variants: pageVariants(MODELS, WITH_FORMATS)
   }
 }
 
