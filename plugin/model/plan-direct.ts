@@ -1,7 +1,7 @@
 import * as Format from 'typebox/format'
 import { Guard } from 'typebox/guard'
 import { formatTest } from './fast-formats.ts'
-import { keyMismatch, patternOf } from './plan.ts'
+import { formatName, keyMismatch, patternOf } from './plan.ts'
 import { intersected, nullableNode, plainNode, Uncovered, unionNode } from './plan-direct-nodes.ts'
 import type { NodeReader } from './plan-direct-nodes.ts'
 import { DirectMismatch, noted, ownMismatch, primitiveMismatch, readPrimitive, within } from './plan-direct-runtime.ts'
@@ -76,6 +76,16 @@ const typeTests: Record<string, string> = {
   boolean: 'typeof x === \'boolean\'',
   null: 'x === null'
 }
+/** The reader's step for a primitive of `type` (plan.ts): an object read with `toJSON()`, a Date as fast-json-stringify writes it. */
+function toPrimitive (node: Node, type: string): string {
+  return `if (!(${typeTests[type]})) x = P(x, ${type === 'string' ? JSON.stringify(formatName(node)) : 'null'})`
+}
+
+/** The test that a primitive `x` is of `type` and passes its node's keywords. */
+function passes (compiler: DirectCompiler, node: Node, type: string): string {
+  return [typeTests[type], ...primitiveChecks(compiler, node)].join(' && ')
+}
+
 const writes: Record<string, string> = {
   string: 'S(x)',
   number: '(\'\' + x)',
@@ -98,10 +108,9 @@ function emit (compiler: DirectCompiler, given: unknown, prefix: string, at: str
     // As the reader reads it: an object with `toJSON()` (or a Date) first, then `null` or the type.
     const { node, type } = nullable
     if (type === 'object' || type === 'array') return written(compiler, node, prefix, at)
-    const checks = [typeTests[type], ...primitiveChecks(compiler, node)].join(' && ')
-    return `if (!(${typeTests[type]})) x = P(x, ${type === 'string' ? JSON.stringify(formatName(node)) : 'null'})
+    return `${toPrimitive(node, type)}
 if (x === null) j += ${prefix} + 'null'
-else if (${checks}) j += ${prefix} + ${writes[type]}
+else if (${passes(compiler, node, type)}) j += ${prefix} + ${writes[type]}
 else X(e, ${checked(compiler, node)}, x, ${at})`
   }
   const node = plainNode(compiler, schema)
@@ -110,9 +119,8 @@ else X(e, ${checked(compiler, node)}, x, ${at})`
   // The reader's step for a primitive node (plan.ts): with `const`, the value read as JSON reads
   // it; otherwise an object read with `toJSON()` (a Date at a string node as fast-json-stringify
   // writes it). Anything else stays as it is, and the check judges it.
-  const read = 'const' in node ? 'x = J(x)\n' : `if (!(${typeTests[type]})) x = P(x, ${type === 'string' ? JSON.stringify(formatName(node)) : 'null'})\n`
-  const checks = [typeTests[type], ...primitiveChecks(compiler, node)].join(' && ')
-  return `${read}if (${checks}) j += ${prefix} + ${writes[type]}\nelse X(e, ${checked(compiler, node)}, x, ${at})`
+  const read = 'const' in node ? 'x = J(x)' : toPrimitive(node, type)
+  return `${read}\nif (${passes(compiler, node, type)}) j += ${prefix} + ${writes[type]}\nelse X(e, ${checked(compiler, node)}, x, ${at})`
 }
 
 /** Statements that write the object or array in `x` by its node's own function. */
@@ -131,14 +139,9 @@ function emitUnion (compiler: DirectCompiler, node: Node, prefix: string, at: st
     const branch = plainNode(compiler, schema)
     const type = branch.type as string
     if (type === 'object' || type === 'array') return `if ((y = ${writerOf(compiler, branch)}(x, t = []), t.length === 0)) j += ${prefix} + y`
-    return `if (${[typeTests[type], ...primitiveChecks(compiler, branch)].join(' && ')}) j += ${prefix} + ${writes[type]}`
+    return `if (${passes(compiler, branch, type)}) j += ${prefix} + ${writes[type]}`
   })
   return `x = J(x)\n${tries.join('\nelse ')}\nelse X(e, ${checked(compiler, node)}, x, ${at})`
-}
-
-/** The format's plain name, as the reader hands it to `dateString` (the checker's may be prefixed). */
-function formatName (node: Node): string {
-  return typeof node.format === 'string' ? node.format.slice(node.format.lastIndexOf(':') + 1) : ''
 }
 
 /**

@@ -95,15 +95,21 @@ function body (compiler: Compiler, node: Node): string {
 }
 
 function primitiveBody (node: Node, types: string[], inferred: boolean): string {
-  // Formats are registered under a prefixed name for the checker; the writer knows the plain one.
-  const format = typeof node.format === 'string' ? node.format.slice(node.format.lastIndexOf(':') + 1) : undefined
   return [
     'if (v === null || typeof v !== \'object\') return v',
-    types.includes('string') ? `if (t.isDate(v)) return d(v, ${JSON.stringify(format ?? '')})` : '',
+    types.includes('string') ? `if (t.isDate(v)) return d(v, ${JSON.stringify(formatName(node))})` : '',
     // toJSON() once, as JSON.stringify: its result is what is checked, an object still an object
     // (the check rejects it). Where no type is checked, any object is read as JSON reads it.
     inferred ? 'return j(v)' : 'return c(v)'
   ].join('\n')
+}
+
+/**
+ * The format's plain name, as `dateString` takes it: formats are registered under a prefixed name
+ * for the checker (formats.ts); the writer knows the plain one.
+ */
+export function formatName (node: Node): string {
+  return typeof node.format === 'string' ? node.format.slice(node.format.lastIndexOf(':') + 1) : ''
 }
 
 /**
