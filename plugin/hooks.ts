@@ -14,7 +14,7 @@ import type { ResolvedRouteOptions, TemporaryResponseRouteOptions } from './opti
 import { resolveRouteOptions } from './options.ts'
 import { hasSinclairSchema, loadSinclairFormats } from './model/formats.ts'
 import type { SinclairFormats } from './model/formats.ts'
-import { buildResponseModel, declaredHeaderNames, findBodyCheck, findStatusModel } from './model/response-model.ts'
+import { assertValidSchemas, buildResponseModel, declaredHeaderNames, findBodyCheck, findStatusModel } from './model/response-model.ts'
 import type { ResponseMismatch, ResponseModel } from './model/response-model.ts'
 import { buildRouteEncoder, encodeFailureDetails } from './model/route-encoder.ts'
 import { encodeResponse } from './model/response-encoder.ts'
@@ -80,6 +80,8 @@ export async function buildResponseModels (pending: PendingModel[]): Promise<voi
     const entry = byInstance.get(instance) ?? {}
     byInstance.set(instance, entry)
     const formats = async (): Promise<SinclairFormats | null> => hasSinclairSchema(response) ? await (sinclair ??= loadSinclairFormats()) : null
+    // Before any walk of them: a schema plain Fastify's serializer would refuse is refused, coded.
+    if (settings.validateResponse && entry.model === undefined) assertValidSchemas(response, { route, shared: instance.getSchemas() })
     // Encoding is conversion, not checking: it runs with validation off too.
     if (!('encoder' in entry)) entry.encoder = await buildRouteEncoder(response as Record<string, Record<string, unknown>>, instance, route, formats)
     settings.encoder = entry.encoder as ResponseEncoder | null

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module'
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
+import { mergeSchemas } from './serializer-lib.ts'
 
 // The plan's reading of the keywords that choose or combine schemas, as fast-json-stringify follows
 // them: `allOf` merged into one schema; for `anyOf`/`oneOf`, the first branch the value matches,
@@ -19,20 +19,6 @@ export interface BranchCompiler {
   deref: (schema: unknown) => unknown
   /** Throws the plan's refusal. */
   refuse: (reason: string) => never
-}
-
-type Merge = (schemas: unknown[]) => Node
-
-let merge: Merge | undefined
-
-/** fast-json-stringify's own merge (@fastify/merge-json-schemas, conflicts skipped), loaded from where Fastify has it. */
-export function mergeSchemas (schemas: unknown[]): Node {
-  if (merge === undefined) {
-    const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'))
-    const fromSerializer = createRequire(fromFastify.resolve('fast-json-stringify'))
-    merge = fromSerializer('./lib/merge-schemas.js') as Merge
-  }
-  return merge(schemas)
 }
 
 /** The compiled check of one node of the bundle: its `$ref`s point into the bundle's `$defs`. */

@@ -1,4 +1,4 @@
-import { mergeSchemas } from './plan-branches.ts'
+import { mergeSchemas } from './serializer-lib.ts'
 import { isObject } from './schema-bundle.ts'
 
 // Which schemas the direct path covers (plan-direct.ts), node by node: a plain node (one JSON type

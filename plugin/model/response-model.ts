@@ -12,6 +12,7 @@ import type { DirectWriter } from './plan-direct.ts'
 import type { Writer } from './plan-writer.ts'
 import type { Reader } from './plan.ts'
 import { createPlan } from './serializer.ts'
+import { invalidSchemaReason } from './schema-validity.ts'
 import type { Serialize } from './serializer.ts'
 
 /** A failed check, as it goes to the log: where, and what was expected. Never the value. */
@@ -170,6 +171,39 @@ function bodySchema (schema: SchemaObject): unknown {
   if (!isObject(schema.headers)) return schema
   const { headers: _headers, ...body } = schema
   return body
+}
+
+// Shared schemas found valid, so that 1,000 routes of one scope check each of them once.
+const validShared = new WeakSet<object>()
+
+/**
+ * Refuses, coded, a response schema plain Fastify's serializer would refuse at `ready()` (see
+ * schema-validity.ts): each status schema (`headers` and all, as Fastify hands it over) or media
+ * type schema, each declared header's schema, and every shared schema of the scope, as
+ * fast-json-stringify checks them for every route it compiles. Run before any other walk of them;
+ * a route with a Standard Schema anywhere (zod) has its own model and never comes here.
+ */
+export function assertValidSchemas (response: object, context: Pick<ModelContext, 'route' | 'shared'>): void {
+  const statuses = Object.entries(response) as Array<[string, unknown]>
+  const refuse = (schema: unknown, where: string, shared?: string): void => {
+    const reason = invalidSchemaReason(schema)
+    if (reason === null) return
+    throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, shared === undefined ? reason : `the shared schema ${JSON.stringify(shared)} fails: ${reason}`)
+  }
+  for (const [id, shared] of Object.entries(context.shared)) {
+    if (validShared.has(shared as object)) continue
+    refuse(shared, (statuses[0] as [string, unknown])[0], id)
+    validShared.add(shared as object)
+  }
+  for (const [status, schema] of statuses) {
+    if (!isObject(schema)) {
+      refuse(schema, status)
+      continue
+    }
+    if (isObject(schema.content)) for (const [type, entry] of Object.entries(schema.content)) refuse((entry as SchemaObject).schema, `${status} ${type}`)
+    else refuse(schema, status)
+    for (const [name, header] of declaredHeaders(schema)) refuse(header, `${status} header ${name.toLowerCase()}`)
+  }
 }
 
 function buildStatusModel (status: string, schema: SchemaObject, context: ModelContext): StatusModel {

@@ -30,10 +30,20 @@ interface Bundler {
 /** Keywords whose value is a schema, or an array of schemas. */
 const schemaKeywords = new Set([
   'additionalItems', 'additionalProperties', 'allOf', 'anyOf', 'contains', 'else', 'if', 'items', 'not',
-  'oneOf', 'prefixItems', 'propertyNames', 'then', 'unevaluatedItems', 'unevaluatedProperties'
+  'oneOf', 'propertyNames', 'then'
 ])
 /** Keywords whose value maps names to schemas. */
-const mapKeywords = new Set(['$defs', 'definitions', 'dependencies', 'dependentSchemas', 'patternProperties', 'properties'])
+const mapKeywords = new Set(['$defs', 'definitions', 'dependencies', 'patternProperties', 'properties'])
+
+/**
+ * Keywords of later drafts that the checker (typebox) would apply, which draft-07 (Fastify's
+ * fast-json-stringify, and Ajv) ignores: the writer would write by the draft-07 reading of the
+ * schema (every item by `items`, say) what the checker judged by another (`prefixItems`).
+ */
+const laterKeywords = new Set([
+  '$dynamicRef', '$recursiveRef', 'dependentRequired', 'dependentSchemas', 'maxContains', 'minContains',
+  'prefixItems', 'unevaluatedItems', 'unevaluatedProperties'
+])
 
 /** Sets an own property, `__proto__` included (a schema may declare a property of that name). */
 function put (node: Node, key: string, value: unknown): void {
@@ -87,11 +97,17 @@ function copyNode (bundler: Bundler, value: Node, place: Place): Node {
   const node: Node = {}
   if (typeof value.$id === 'string') {
     place = { pointer: place.pointer, base: resolveId(value.$id, place.base), basePointer: place.pointer }
+    const seen = bundler.ids.get(place.base)
+    // fast-json-stringify refuses it too: which of the two would a `$ref` name?
+    if (seen !== undefined && seen !== place.pointer) throw new UncheckableSchema(`$id ${JSON.stringify(value.$id)} is given twice, at ${seen} and ${place.pointer}`)
     bundler.ids.set(place.base, place.pointer)
   }
   for (const key of Object.keys(value)) {
     const item = value[key]
     if (key === '$id') continue
+    if (laterKeywords.has(key)) {
+      throw new UncheckableSchema(`${key} at ${place.pointer} is not a draft-07 keyword: fast-json-stringify and Ajv ignore it, the checker would apply it (write a tuple as items: [...] with additionalItems)`)
+    }
     if (schemaKeywords.has(key)) {
       node[key] = copy(bundler, item, child(place, key))
     } else if (mapKeywords.has(key) && isObject(item)) {
@@ -140,7 +156,7 @@ export function escapePointer (key: string): string {
 }
 
 function unescapePointer (segment: string): string {
-  return decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~')
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~')
 }
 
 /** The node a JSON pointer names in `root`, or `undefined`. */
@@ -175,6 +191,9 @@ function rewriteRef (bundler: Bundler, root: Node, ref: { node: Node, base: stri
   const target = id === '' ? ref.pointer : findId(bundler, id, ref.base)
   if (target === undefined) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} names no schema added with addSchema() (nor an $id in the schema)`)
   if (fragment !== '' && !fragment.startsWith('/')) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} uses a plain-name fragment; use a JSON pointer`)
+  // The checker decodes the whole fragment before it splits it (a%2Fb is a/b, two steps), a
+  // pointer after (one step, the key a/b); fast-json-stringify resolves neither.
+  if (fragment.includes('%')) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} is percent-encoded, which fast-json-stringify does not resolve; name the key as it is (~1 for /, ~0 for ~)`)
   const pointer = target + fragment
   if (resolvePointer(root, pointer) === undefined) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} points at nothing`)
   ref.node.$ref = '#' + pointer

@@ -46,7 +46,11 @@ test('bundling refuses, with the reason, what it cannot resolve', async t => {
     [{ $ref: 'user#/properties/name' }, /points at nothing/],
     [{ $ref: 'user#/properties/id/type/deeper' }, /points at nothing/],
     [{ type: 'bigint' }, /type "bigint" is not a JSON type/],
-    [{ type: ['string', 'Date'] }, /type "Date" is not a JSON type/]
+    [{ type: ['string', 'Date'] }, /type "Date" is not a JSON type/],
+    [{ definitions: { 'a/b': { type: 'integer' }, a: { b: { type: 'string' } } }, $ref: '#/definitions/a%2Fb' }, /\$ref "#\/definitions\/a%2Fb" is percent-encoded/],
+    [{ properties: { a: { $id: 'x', type: 'integer' }, b: { $id: 'x', type: 'string' } } }, /\$id "x" is given twice, at \/\$defs\/schema\/properties\/a and \/\$defs\/schema\/properties\/b/],
+    ...['prefixItems', 'minContains', 'maxContains', 'dependentRequired', 'dependentSchemas', 'unevaluatedItems', 'unevaluatedProperties', '$dynamicRef', '$recursiveRef']
+      .map((keyword): [unknown, RegExp] => [{ properties: { a: { [keyword]: keyword.startsWith('$') ? '#' : 0 } } }, new RegExp('^' + keyword.replace('$', '\\$') + ' at /\\$defs/schema/properties/a is not a draft-07 keyword')])
   ]
   for (const [schema, reason] of cases) {
     const error = (() => { try { bundleSchema(schema, shared, asIs) } catch (err) { return err } })()
@@ -55,6 +59,8 @@ test('bundling refuses, with the reason, what it cannot resolve', async t => {
   }
   t.equal(resolvePointer({ a: 'text' }, '/a/b'), undefined)
   t.equal(resolvePointer({ 'a/b': { '~c': 1 } }, '/a~1b/~0c'), 1, 'JSON pointer escapes')
+  t.equal(resolvePointer({ 'a%zz': 1 }, '/a%zz'), 1, 'no percent-decoding: a key is read as it is written')
+  t.ok(bundleSchema({ $id: 'x', properties: { self: { $ref: 'x#' } } }, {}, asIs), 'an $id met once, and a shared one embedded where its $id points, are no duplicates')
 })
 
 test('data keywords and property names that look like keywords are copied as they are', async t => {
