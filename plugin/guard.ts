@@ -9,9 +9,9 @@ import type { TemporaryResponse } from './holder/temporary-response.ts'
 import { checkPayload, mediaTypeOf } from './model/payload.ts'
 import { checkOf, findBodyCheck, findStatusModel } from './model/response-model.ts'
 import type { ResponseMismatch, ResponseModel } from './model/response-model.ts'
-import { kAppliedStatus, kErrored, kFailed, kSerializedStatus } from './symbols.ts'
+import { kAppliedStatus, kErrored, kFailed, kSerializedBody, kSerializedStatus } from './symbols.ts'
 
-type GuardedRequest = FastifyRequest & { [kSerializedStatus]: number, [kErrored]?: true }
+type GuardedRequest = FastifyRequest & { [kSerializedStatus]: number, [kSerializedBody]: string | null, [kErrored]?: true }
 
 /** Records that the request is answered with an error response (run by onError). */
 export function markErrored (request: FastifyRequest): void {
@@ -60,14 +60,18 @@ function findFinalStatus (holder: TemporaryResponse | null, reply: FastifyReply)
 
 /**
  * Run by a route's onSend before the merge: returns the body to send, or the error to answer
- * with. A body the route's serializer wrote for the final status passes as it is.
+ * with. A body the route's serializer wrote for the final status passes as it is; where the
+ * model's serializer wrote it (`recorded`), only the very string it wrote: a body an onSend hook
+ * put in its place is checked like a returned one.
  */
-export function guardPayload (request: FastifyRequest, reply: FastifyReply, payload: unknown, holder: TemporaryResponse | null, model: ResponseModel): unknown {
+export function guardPayload (request: FastifyRequest, reply: FastifyReply, payload: unknown, holder: TemporaryResponse | null, model: ResponseModel, recorded: boolean): unknown {
   if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload
   const statusCode = findFinalStatus(holder, reply)
   const serialized = (request as GuardedRequest)[kSerializedStatus]
-  if (serialized === statusCode || isErrorResponse(request)) return payload
-  if (serialized !== 0) {
+  if (isErrorResponse(request)) return payload
+  if (serialized === statusCode) {
+    if (!recorded || payload === (request as GuardedRequest)[kSerializedBody]) return payload
+  } else if (serialized !== 0) {
     return refuse(statusCode, [{ path: '', message: `The status changed from ${serialized} to ${statusCode} after the body was serialized` }])
   }
   if (carriesNoBody(statusCode, holder?.statusCode === statusCode)) return payload

@@ -24,9 +24,9 @@ import { findStandardSchema } from './model/standard-schema.ts'
 import { buildStandardModel, hasStandardBody, noStatusSchema, refuseStandardSchemas, wrapSerializerCompiler } from './model/zod.ts'
 import type { SerializerCompiler, StandardRoute } from './model/zod.ts'
 import { droppedBody, invalidResponse } from './model/serializer.ts'
-import { createSerializerCompiler, isCheckedBySerializer, resolveSerializers, usesDefaultSerializer } from './model/route-serializer.ts'
+import { createSerializerCompiler, expectBody, isCheckedBySerializer, resolveSerializers, usesDefaultSerializer } from './model/route-serializer.ts'
 import { getHolder, markAnswered } from './holder/request-holder.ts'
-import { kAppliedStatus, kFailed, kRouteHooked } from './symbols.ts'
+import { kAppliedStatus, kFailed, kRouteHooked, kSerializedBody } from './symbols.ts'
 import { guardPayload, isErrorResponse, markSerialized } from './guard.ts'
 import { isWebResponse, unpackWebResponse } from './merge/web-response.ts'
 import { wireEventStream } from './merge/event-stream.ts'
@@ -88,7 +88,7 @@ export async function buildResponseModels (pending: PendingModel[]): Promise<voi
     if (settings.validateResponse) {
       entry.model ??= buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: await formats(), compiled })
       settings.model = entry.model
-      resolveSerializers(settings, entry.model)
+      resolveSerializers(settings, entry.model, instance.getSchemas())
     }
   }
 }
@@ -100,7 +100,7 @@ export function createOnSend (settings: RouteSettings): onSendHookHandler {
     const holder = getHolder(request)
     // No unchecked path: a body the route's serializer did not write is checked before the merge.
     if (settings.model !== null) {
-      payload = guardPayload(request, reply, payload, holder, settings.model)
+      payload = guardPayload(request, reply, payload, holder, settings.model, isCheckedBySerializer(settings))
       if (payload instanceof Error) return done(payload)
     }
     if (holder === null) {
@@ -135,7 +135,7 @@ function createHeadOnSend (settings: RouteSettings): onSendHookHandler {
   return function onSendHeadTemporaryResponse (request, reply, payload, done) {
     // Checked here, before Fastify's own HEAD hook empties the body.
     if (settings.model !== null) {
-      payload = guardPayload(request, reply, payload, getHolder(request), settings.model)
+      payload = guardPayload(request, reply, payload, getHolder(request), settings.model, isCheckedBySerializer(settings))
       if (payload instanceof Error) return done(payload)
     }
     if (!isWebResponse(payload)) {
@@ -167,6 +167,7 @@ export function createPreSerialization (settings: RouteSettings): preSerializati
       done(null, payload)
       return
     }
+    if (checkedBySerializer) expectBody(request, kSerializedBody)
     // A body the staged status forbids is dropped, not sent: nothing to validate.
     const dropped = holder !== null && holder[kAppliedStatus] === statusCode && noBodyStatuses.has(statusCode)
     // The common case: one body schema, no codecs, and the route's serializer reads, checks and writes.

@@ -12,7 +12,7 @@ import type { PendingModel } from './hooks.ts'
 import { createEarlyRoutes } from './early-routes.ts'
 import { wrapSseDecorator } from './merge/event-stream.ts'
 import { keepSharedCodecs } from './model/shared-schemas.ts'
-import { kErrored, kSerializedStatus, kTemporaryResponse } from './symbols.ts'
+import { kErrored, kSerializedBody, kSerializedStatus, kTemporaryResponse } from './symbols.ts'
 
 function onErrorTemporaryResponse (request: FastifyRequest, reply: FastifyReply, _error: unknown, done: () => void): void {
   markErrored(request)
@@ -52,6 +52,7 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
   registeredServers.add(fastify.server)
   fastify.decorateRequest(kTemporaryResponse, null)
   fastify.decorateRequest(kSerializedStatus, 0)
+  fastify.decorateRequest(kSerializedBody, null)
   fastify.decorateRequest(kErrored, false)
   fastify.decorateRequest('response', { getter: getTemporaryResponse })
   // Schemas added from now on keep their codecs for the routes that $ref them. Those added

@@ -29,3 +29,5 @@ export const kRequest = Symbol('fastify-temporary-response.request')
 export const kSerializedStatus = Symbol('fastify-temporary-response.serialized-status')
 /** Request: set to `true` by onError, only on requests that fail; an error response is not the model's. */
 export const kErrored = Symbol('fastify-temporary-response.errored')
+/** Request: the string the model's serializer wrote for it, or `null`: a body an onSend hook put in its place is checked again. */
+export const kSerializedBody = Symbol('fastify-temporary-response.serialized-body')

@@ -211,6 +211,26 @@ test('a status changed with reply.code() after serialization is refused, even wh
   assertRefused(t, await app.inject('/'), 'reply.code(201) in onSend')
 })
 
+test('a body an onSend hook puts in place of the serialized one is checked again; the serialized one passes as it is', async t => {
+  const app = await build(t)
+  const User = Type.Object({ id: Type.Integer() })
+  const replace = (body: unknown) => async (_request: unknown, reply: FastifyReply, payload: unknown) => reply.statusCode === 200 ? body : payload
+  app.get('/invalid', { schema: { response: { 200: User } }, onSend: replace('{"id":"x","secret":"hunter2"}') }, async () => ({ id: 1 }))
+  app.get('/extra', { schema: { response: { 200: User } }, onSend: replace(Buffer.from('{"secret":"hunter2","id":2}')) }, async () => ({ id: 1 }))
+  app.get('/same', { schema: { response: { 200: User } }, onSend: async (_request, _reply, payload) => payload }, async () => ({ id: 3 }))
+  let seen: unknown
+  app.get('/copy', {
+    schema: { response: { 200: User } },
+    onSend: async (_request, _reply, payload) => { seen = payload; return `${payload as string} `.trim() }
+  }, async () => ({ id: 4 }))
+  assertRefused(t, await app.inject('/invalid'), 'an invalid replacement')
+  const extra = await app.inject('/extra')
+  t.same([extra.statusCode, extra.body], [200, '{"id":2}'], 'a valid one is filtered and written again')
+  t.same([(await app.inject('/same')).body], ['{"id":3}'])
+  const copy = await app.inject('/copy')
+  t.same([copy.statusCode, copy.body, seen], [200, '{"id":4}', '{"id":4}'], 'an equal string is the body the model wrote')
+})
+
 test('a status staged in onSend for a returned string selects the schema it is checked against', async t => {
   const app = await build(t)
   app.addHook('onSend', async (request, _reply, payload) => {
