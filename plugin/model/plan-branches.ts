@@ -45,6 +45,24 @@ function without (node: Node, keys: string[]): Node {
   return rest
 }
 
+/**
+ * The format a Date in a union is written by, where that is `date` or `time` (else `null`: JSON's
+ * ISO date-time). fast-json-stringify writes it by the first branch its check lets a Date through:
+ * a `string` node (its check takes a Date for a string), or a node without a type or of type
+ * `object`, which a Date passes too.
+ */
+export function unionDateFormat (branches: unknown[], deref: (schema: unknown) => unknown): string | null {
+  for (const branch of branches) {
+    const node = deref(branch)
+    if (node === null || typeof node !== 'object') return null
+    const { type, format } = node as Node
+    const types = Array.isArray(type) ? type : [type]
+    if (types.includes('string')) return format === 'date' || format === 'time' ? format : null
+    if (type === undefined || types.includes('object')) return null
+  }
+  return null
+}
+
 /** The body of a node's reader for its `allOf`, `anyOf`, `oneOf` or `if`; `null` when it has none. */
 export function branchBody (compiler: BranchCompiler, node: Node): string | null {
   if (Array.isArray(node.allOf)) {
@@ -58,7 +76,9 @@ export function branchBody (compiler: BranchCompiler, node: Node): string | null
   if (key !== undefined) {
     const parent = without(node, [key])
     const empty = Object.keys(parent).length === 0
-    const lines = [`const x = j(v)\nif (!${checkOf(compiler, node)}.Check(x)) throw new M(${JSON.stringify(`the value matches no ${key} branch, or more than one`)})`]
+    const format = unionDateFormat(node[key] as unknown[], compiler.deref)
+    const read = format === null ? 'j(v)' : `u(v, ${JSON.stringify(format)})`
+    const lines = [`const x = ${read}\nif (!${checkOf(compiler, node)}.Check(x)) throw new M(${JSON.stringify(`the value matches no ${key} branch, or more than one`)})`]
     for (const branch of node[key] as unknown[]) {
       const reader = empty ? compiler.reader(branch) : merged(compiler, [parent, branch])
       lines.push(`if (${checkOf(compiler, branch)}.Check(x)) return ${reader}(x, s)`)

@@ -7,7 +7,8 @@ import type { NodeReader } from './plan-direct-nodes.ts'
 import { DirectMismatch, noted, ownMismatch, primitiveMismatch, readPrimitive, within } from './plan-direct-runtime.ts'
 import { writeString } from './plan-writer.ts'
 import { escapePointer, isObject } from './schema-bundle.ts'
-import { callToJSON, isSkipped, readJSON } from './snapshot-runtime.ts'
+import { callToJSON, isSkipped, readJSON, readUnion } from './snapshot-runtime.ts'
+import { unionDateFormat } from './plan-branches.ts'
 
 // The direct path of the plan: for a schema made only of the nodes it covers (plan-direct-nodes.ts:
 // one JSON type each and that type's keywords, declared properties, one items schema; an anyOf of
@@ -141,7 +142,9 @@ function emitUnion (compiler: DirectCompiler, node: Node, prefix: string, at: st
     if (type === 'object' || type === 'array') return `if ((y = ${writerOf(compiler, branch)}(x, t = []), t.length === 0)) j += ${prefix} + y`
     return `if (${passes(compiler, branch, type)}) j += ${prefix} + ${writes[type]}`
   })
-  return `x = J(x)\n${tries.join('\nelse ')}\nelse X(e, ${checked(compiler, node)}, x, ${at})`
+  const format = unionDateFormat(node.anyOf as unknown[], compiler.deref)
+  const read = format === null ? 'J(x)' : `U(x, ${JSON.stringify(format)})`
+  return `x = ${read}\n${tries.join('\nelse ')}\nelse X(e, ${checked(compiler, node)}, x, ${at})`
 }
 
 /**
@@ -272,6 +275,6 @@ if (e.length !== 0) throw new D(e.slice(0, ${noted}))
 return j
 }`
   // eslint-disable-next-line no-new-func
-  return new Function('k', 'G', 'P', 'J', 'C', 'H', 'S', 'E', 'X', 'O', 'L', 'D', source)(
-    compiler.values, Guard, readPrimitive, readJSON, callToJSON, isSkipped, writeString, escapePointer, primitiveMismatch, ownMismatch, within, DirectMismatch) as DirectWriter
+  return new Function('k', 'G', 'P', 'J', 'U', 'C', 'H', 'S', 'E', 'X', 'O', 'L', 'D', source)(
+    compiler.values, Guard, readPrimitive, readJSON, readUnion, callToJSON, isSkipped, writeString, escapePointer, primitiveMismatch, ownMismatch, within, DirectMismatch) as DirectWriter
 }

@@ -3,7 +3,7 @@ import type { TSchema } from 'typebox'
 import { isObject, resolvePointer } from './schema-bundle.ts'
 import { branchBody } from './plan-branches.ts'
 import type { BranchCompiler } from './plan-branches.ts'
-import { callToJSON, dateString, isIntegerLike, isSkipped, put, readJSON, types, ValueMismatch } from './snapshot-runtime.ts'
+import { callToJSON, dateString, isIntegerLike, isSkipped, put, readJSON, readUnion, types, ValueMismatch } from './snapshot-runtime.ts'
 import type { PlanState } from './snapshot-runtime.ts'
 
 // The reading step of the response model: one generated function per schema node turns the value
@@ -269,7 +269,7 @@ function deepEqual (a: unknown, b: unknown): boolean {
   return keys.length === Object.keys(b).length && keys.every(key => Object.hasOwn(b, key) && deepEqual((a as Node)[key], (b as Node)[key]))
 }
 
-const helpers = { j: readJSON, c: callToJSON, d: dateString, p: put, h: isSkipped, g: isIntegerLike, e: deepEqual, t: types, M: ValueMismatch }
+const helpers = { j: readJSON, u: readUnion, c: callToJSON, d: dateString, p: put, h: isSkipped, g: isIntegerLike, e: deepEqual, t: types, M: ValueMismatch }
 
 /** Follows a `$ref` within a bundle as the reader does. */
 export function derefIn (root: Node): (schema: unknown) => unknown {
@@ -290,7 +290,7 @@ export function compileReader (root: Node): Reader {
     refuse: reason => { throw new Unplannable(reason) }
   }
   const entry = readerOf(compiler, root)
-  const source = `'use strict'\nconst { j, c, d, p, h, g, e, t, M } = helpers\n${compiler.code.join('\n')}\nreturn ${entry}`
+  const source = `'use strict'\nconst { j, u, c, d, p, h, g, e, t, M } = helpers\n${compiler.code.join('\n')}\nreturn ${entry}`
   // eslint-disable-next-line no-new-func
   return new Function('helpers', 'k', source)(helpers, compiler.values) as Reader
 }

@@ -98,6 +98,14 @@ export function readJSON (value: unknown, depth = 0): unknown {
   return result !== null && typeof result === 'object' ? readStructure(result, depth) : readJSON(result, depth + 1)
 }
 
+/**
+ * A union's value as JSON reads it, but a Date as a `date` or `time` string: the format of the
+ * branch fast-json-stringify writes a Date by (plan-branches.ts, `unionDateFormat`).
+ */
+export function readUnion (value: unknown, format: string): unknown {
+  return types.isDate(value) ? dateString(value, format) : readJSON(value)
+}
+
 function readStructure (value: object, depth: number): unknown {
   for (const [is, get] of unbox) if (is(value)) return readJSON(get(value), depth + 1)
   if (Array.isArray(value)) {

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import * as Format from 'typebox/format'
 import { compileDirect } from '../../plugin/model/plan-direct.ts'
 import { derefIn } from '../../plugin/model/plan.ts'
+import { unionDateFormat } from '../../plugin/model/plan-branches.ts'
 import { bundleSchema } from '../../plugin/model/schema-bundle.ts'
 import { plans } from '../helpers/plans.ts'
 
@@ -322,6 +323,35 @@ test('toJSON() is read once, and a toJSON() that returns undefined is refused in
   }
   t.same(plans(row).direct({ id: 1, name: 'ab', tags: ['a'], when: { toJSON: () => undefined } }), refusal, 'at a primitive node too')
   t.same(plans({ type: 'object', properties: { any: {} } }).steps({ any: { deep: { toJSON: () => undefined } } }), refusal, 'and where no schema shapes the value')
+})
+
+test('a Date in a union is written by the format of the branch fast-json-stringify picks for it', async t => {
+  const day = new Date(Date.UTC(2020, 0, 1, 10))
+  const union = (...anyOf: object[]) => ({ type: 'object', properties: { d: { anyOf } } })
+  const date = { type: 'string', format: 'date' }
+  const cases: Array<[object, RegExp]> = [
+    [union(date, { type: 'null' }), /^\{"d":"2020-01-01"\}$/],
+    [union({ type: 'null' }, { type: 'integer' }, date), /^\{"d":"2020-01-01"\}$/],
+    [union({ type: 'string', format: 'time' }, { type: 'null' }), /^\{"d":"\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)"\}$/],
+    [union({ type: 'string', format: 'date-time' }, { type: 'null' }), /^\{"d":"2020-01-01T10:00:00.000Z"\}$/]
+  ]
+  for (const [schema, body] of cases) {
+    const { direct, steps, covered } = plans(schema)
+    t.ok(covered)
+    t.match((direct({ d: day }) as { body: string }).body, body)
+    t.same(steps({ d: day }), direct({ d: day }))
+    t.same(direct({ d: null }), { body: '{"d":null}' }, 'null as before')
+  }
+  // A Date passes fast-json-stringify's check of an object node or one without a type first:
+  // read as JSON reads it, as before, and refused where no branch takes the ISO string.
+  const objectFirst = plans(union({ type: 'object' }, date))
+  for (const outcome of [objectFirst.direct({ d: day }), objectFirst.steps({ d: day })]) t.match(outcome, { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE' })
+  const anyFirst = plans(union({}, date))
+  t.same(anyFirst.direct({ d: day }), { body: '{"d":"2020-01-01T10:00:00.000Z"}' }, 'as fast-json-stringify writes it by {}')
+  t.same(anyFirst.steps({ d: day }), anyFirst.direct({ d: day }))
+  t.equal(unionDateFormat([true, date], schema => schema), null, 'a boolean branch: as JSON reads it')
+  t.equal(unionDateFormat([{ type: ['string', 'null'], format: 'time' }], schema => schema), 'time')
+  t.equal(unionDateFormat([{ type: 'null' }], schema => schema), null)
 })
 
 test('an allOf whose branches declare nothing is an empty object, undeclared keys dropped', async t => {

@@ -25,6 +25,8 @@ const schemas: Array<[string, object, unknown]> = [
   ['a nullable object and anyOf', { type: 'object', properties: { owner: { type: 'object', nullable: true, properties: { id: { type: 'integer' } } }, value: { anyOf: [{ type: 'string' }, { type: 'object', properties: { n: { type: 'number' } } }] } } }, { owner: null, value: { n: 1.5, m: 2 } }],
   ['allOf and if/then/else', { type: 'object', allOf: [{ properties: { a: { type: 'string' } } }, { properties: { b: { type: 'integer' } } }], if: { required: ['a'] }, then: { properties: { c: { type: 'boolean' } } } }, { b: 2, a: 'x', c: true, d: 1 }],
   ['a tuple', { type: 'array', items: [{ type: 'string' }, { type: 'integer' }] }, ['a', 1]],
+  ['nullable dates, with Dates', Type.Object({ d: Type.Union([Type.String({ format: 'date' }), Type.Null()]), e: Type.Union([Type.Null(), Type.String({ format: 'date' })]), f: Type.Array(Type.Union([Type.Null(), Type.String({ format: 'date' })])) }), { d: new Date(86400000), e: null, f: [new Date(0), null] }],
+  ['a nullable date with a Date, where the steps write it', Type.Object({ d: Type.Union([Type.String({ format: 'date' }), Type.Null()]) }, { minProperties: 1 }), { d: new Date(86400000) }],
   ['a $ref to a shared schema', { type: 'object', properties: { home: { $ref: 'address#' } } }, { home: { street: 's', city: 'c', no: 1 } }]
 ]
 
@@ -72,6 +74,41 @@ test('reply.serialize() and a route without the model\'s serializer go through t
   t.equal((await app.inject('/serialize')).body, '{"id":2}')
   t.equal((await app.inject('/custom')).body, 'custom {"id":3}', 'the checked snapshot is what a custom serializer gets')
   t.equal((await app.inject('/bad')).statusCode, 500)
+})
+
+test('a schema compiled while a request runs (serializeInput, compileSerializationSchema) serializes as plain Fastify, and the model checks the string', async t => {
+  const item = { type: 'object', properties: { a: { type: 'integer' }, home: { $ref: 'address#' } } }
+  const routes = (app: FastifyInstance): void => {
+    app.addSchema({ ...address, $id: 'address' })
+    app.get('/input', { schema: { response: { 200: { type: 'string' } } } }, async (_request, reply) => reply.serializeInput({ a: 1, secret: 's', home: { city: 'c', street: 's', no: 1 } }, item))
+    app.get('/compiled', { schema: { response: { 201: { type: 'object', properties: { a: { type: 'integer' } } } } } }, async (_request, reply) => {
+      const write = reply.compileSerializationSchema(item, '201')
+      return reply.code(201).type('application/json').send(write({ a: 2, secret: 's' }))
+    })
+    app.get('/unchecked', { schema: { response: { 200: { type: 'object', properties: { a: { type: 'string' } } } } } }, async (_request, reply) => {
+      return reply.type('application/json').send(reply.serializeInput({ a: 3 }, item))
+    })
+  }
+  const plain = Fastify()
+  t.teardown(() => plain.close())
+  routes(plain)
+  const app = await build(t)
+  routes(app)
+  for (const url of ['/input', '/compiled']) {
+    const [expected, actual] = [await plain.inject(url), await app.inject(url)]
+    t.match(expected.statusCode, /^20[01]$/, url)
+    t.same([actual.statusCode, actual.body], [expected.statusCode, expected.body], url)
+  }
+  const unchecked = await app.inject('/unchecked')
+  t.same([unchecked.statusCode, unchecked.json().code], [500, 'FST_TEMP_RESPONSE_INVALID_RESPONSE'], 'what it wrote is checked against the route\'s schema, like any string')
+})
+
+test('a keyword of a later draft is refused at ready(): the checker would apply it, the writer ignore it', async t => {
+  const app = await build(t)
+  // The checker would judge item 0 a string, the writer write it as an integer (`'' + x`).
+  const schema = { type: 'object', properties: { isAdmin: { type: 'boolean' }, scores: { type: 'array', prefixItems: [{ type: 'string' }], items: { type: 'integer' } } } }
+  app.get('/', { schema: { response: { 200: schema } } }, async () => ({ isAdmin: false, scores: ['0],"isAdmin":true,"x":[0', 1] }))
+  await t.rejects(async () => { await app.ready() }, { code: 'FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA', message: /prefixItems at \/\$defs\/schema\/properties\/scores is not a draft-07 keyword/ })
 })
 
 test('an instance-level serializer compiler is left alone, and gets the checked snapshot', async t => {
