@@ -1,6 +1,7 @@
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
 import { mergeSchemas } from './serializer-lib.ts'
+import { formatName } from './formats.ts'
 
 // The plan's reading of the keywords that choose or combine schemas, as fast-json-stringify follows
 // them: `allOf` merged into one schema; for `anyOf`/`oneOf`, the first branch the value matches,
@@ -55,7 +56,8 @@ export function unionDateFormat (branches: unknown[], deref: (schema: unknown) =
   for (const branch of branches) {
     const node = deref(branch)
     if (node === null || typeof node !== 'object') return null
-    const { type, format } = node as Node
+    const type = (node as Node).type
+    const format = formatName(node as Node)
     const types = Array.isArray(type) ? type : [type]
     if (types.includes('string')) return format === 'date' || format === 'time' ? format : null
     if (type === undefined || types.includes('object')) return null

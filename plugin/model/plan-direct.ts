@@ -1,7 +1,7 @@
 import * as Format from 'typebox/format'
 import { Guard } from 'typebox/guard'
-import { formatTest } from './fast-formats.ts'
-import { formatName, keyMismatch, patternOf } from './plan.ts'
+import { keyMismatch, patternOf } from './plan.ts'
+import { formatName } from './formats.ts'
 import { intersected, nullableNode, plainNode, Uncovered, unionNode } from './plan-direct-nodes.ts'
 import type { NodeReader } from './plan-direct-nodes.ts'
 import { DirectMismatch, noted, ownMismatch, primitiveMismatch, readPrimitive, within } from './plan-direct-runtime.ts'
@@ -58,7 +58,7 @@ function primitiveChecks (compiler: DirectCompiler, node: Node): string[] {
   if (typeof node.format === 'string') {
     const test = Format.Get(node.format)
     // The checker passes a format its registry does not hold; the bundle resolved every one it names.
-    if (test !== undefined) checks.push(`${value(compiler, formatTest(test))}(x)`)
+    if (test !== undefined) checks.push(`${value(compiler, test)}(x)`)
   }
   if (minimum !== undefined) checks.push(`x >= ${minimum}`)
   if (maximum !== undefined) checks.push(`x <= ${maximum}`)

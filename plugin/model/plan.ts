@@ -1,6 +1,7 @@
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
 import { isObject, resolvePointer } from './schema-bundle.ts'
+import { formatName } from './formats.ts'
 import { branchBody } from './plan-branches.ts'
 import type { BranchCompiler } from './plan-branches.ts'
 import { callToJSON, dateString, isIntegerLike, isSkipped, put, readJSON, readUnion, types, ValueMismatch } from './snapshot-runtime.ts'
@@ -102,14 +103,6 @@ function primitiveBody (node: Node, types: string[], inferred: boolean): string 
     // (the check rejects it). Where no type is checked, any object is read as JSON reads it.
     inferred ? 'return j(v)' : 'return c(v)'
   ].join('\n')
-}
-
-/**
- * The format's plain name, as `dateString` takes it: formats are registered under a prefixed name
- * for the checker (formats.ts); the writer knows the plain one.
- */
-export function formatName (node: Node): string {
-  return typeof node.format === 'string' ? node.format.slice(node.format.lastIndexOf(':') + 1) : ''
 }
 
 /**
