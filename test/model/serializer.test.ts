@@ -85,6 +85,7 @@ test('a schema compiled while a request runs (serializeInput, compileSerializati
       const write = reply.compileSerializationSchema(item, '201')
       return reply.code(201).type('application/json').send(write({ a: 2, secret: 's' }))
     })
+    app.get('/same-id', { schema: { response: { 200: { type: 'string' } } } }, async (_request, reply) => reply.serializeInput({ street: 's', city: 'c', no: 1 }, { ...address, $id: 'address' }))
     app.get('/unchecked', { schema: { response: { 200: { type: 'object', properties: { a: { type: 'string' } } } } } }, async (_request, reply) => {
       return reply.type('application/json').send(reply.serializeInput({ a: 3 }, item))
     })
@@ -94,7 +95,7 @@ test('a schema compiled while a request runs (serializeInput, compileSerializati
   routes(plain)
   const app = await build(t)
   routes(app)
-  for (const url of ['/input', '/compiled']) {
+  for (const url of ['/input', '/compiled', '/same-id']) {
     const [expected, actual] = [await plain.inject(url), await app.inject(url)]
     t.match(expected.statusCode, /^20[01]$/, url)
     t.same([actual.statusCode, actual.body], [expected.statusCode, expected.body], url)
