@@ -40,7 +40,8 @@ export function isDateTime (value: string): boolean {
   if (value.charCodeAt(i) === 46) {
     const from = ++i
     while (i < n && value.charCodeAt(i) >= 48 && value.charCodeAt(i) <= 57) i++
-    if (i === from) return ajvDateTime(value)
+    // ajv-formats reads the seconds as a number: past 12 digits `59.999...` may round to 60.
+    if (i === from || i - from > 12) return ajvDateTime(value)
   }
   // 'Z' or 'z' last, or '+'/'-' and hh:mm last; anything else is ajv-formats' own to judge.
   const zone = value.charCodeAt(i)

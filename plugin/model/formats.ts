@@ -78,5 +78,11 @@ export async function loadSinclairFormats (): Promise<SinclairFormats> {
  * for the checker (resolveFormat, above); the writer knows the plain one.
  */
 export function formatName (node: Record<string, unknown>): string {
-  return typeof node.format === 'string' ? node.format.slice(node.format.lastIndexOf(':') + 1) : ''
+  const format = node.format
+  if (typeof format !== 'string') return ''
+  for (const prefix of prefixes) if (format.startsWith(prefix)) return format.slice(prefix.length)
+  return format
 }
+
+/** The prefixes resolveFormat() registers formats under; an application's own name may hold a `:`. */
+const prefixes = ['ajv-formats:', '@sinclair/typebox:']

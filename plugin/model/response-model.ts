@@ -186,7 +186,13 @@ const validShared = new WeakSet<object>()
 export function assertValidSchemas (response: object, context: Pick<ModelContext, 'route' | 'shared'>): void {
   const statuses = Object.entries(response) as Array<[string, unknown]>
   const refuse = (schema: unknown, where: string, shared?: string): void => {
-    const reason = invalidSchemaReason(schema)
+    let reason: string | null
+    try {
+      reason = invalidSchemaReason(schema)
+    } catch (error) {
+      // A getter in the schema that throws: named, never quoted (its message may hold anything).
+      reason = `reading it threw (${error instanceof Error ? error.name : typeof error})`
+    }
     if (reason === null) return
     throw new FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA(context.route, where, shared === undefined ? reason : `the shared schema ${JSON.stringify(shared)} fails: ${reason}`)
   }

@@ -25,6 +25,10 @@ interface Bundler {
   format: (name: string, node: Node) => string
   /** The objects being copied, root first: one met again is a cycle of objects, not JSON. */
   ancestors: Set<object>
+  /** The pointers of the copies read as schemas: a `$ref` that lands elsewhere gets a copy of its own. */
+  schemas: Set<string>
+  /** Members copied as data that a `$ref` reads as a schema: their pointer, to that copy's. */
+  asSchema: Map<string, string>
 }
 
 /** Keywords whose value is a schema, or an array of schemas. */
@@ -81,6 +85,7 @@ function copy (bundler: Bundler, value: unknown, place: Place): unknown {
     throw new UncheckableSchema(`the schema contains itself at ${place.pointer} (a cycle of objects, which JSON cannot hold); write the recursion as a $ref`)
   }
   if (Array.isArray(value)) return copyWithin(bundler, value, () => value.map((item, i) => copy(bundler, item, child(place, i))))
+  bundler.schemas.add(place.pointer)
   if (!isObject(value)) return value
   return copyWithin(bundler, value, () => copyNode(bundler, value, place))
 }
@@ -195,8 +200,31 @@ function rewriteRef (bundler: Bundler, root: Node, ref: { node: Node, base: stri
   // pointer after (one step, the key a/b); fast-json-stringify resolves neither.
   if (fragment.includes('%')) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} is percent-encoded, which fast-json-stringify does not resolve; name the key as it is (~1 for /, ~0 for ~)`)
   const pointer = target + fragment
-  if (resolvePointer(root, pointer) === undefined) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} points at nothing`)
-  ref.node.$ref = '#' + pointer
+  const found = resolvePointer(root, pointer)
+  if (found === undefined) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} points at nothing`)
+  if (bundler.schemas.has(pointer)) {
+    ref.node.$ref = '#' + pointer
+    return
+  }
+  if (typeof found !== 'boolean' && !isObject(found)) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} points at a value that is not a schema`)
+  ref.node.$ref = '#' + copyAsSchema(bundler, found, pointer, id === '' ? ref.base : resolveId(id, ref.base), target)
+}
+
+/**
+ * A member no keyword holds a schema in (`x-tuple`, `enum/0`, a remote document's `integer`) that
+ * a `$ref` names: the bundle copied it as data, unread, so it is copied again, once per pointer,
+ * as the schema the `$ref` reads it as (its formats resolved, its keywords and its own `$ref`s
+ * read), and the check and the writer both read that copy. Its local `$ref`s resolve against
+ * the document it sits in.
+ */
+function copyAsSchema (bundler: Bundler, value: unknown, pointer: string, base: string, basePointer: string): string {
+  const known = bundler.asSchema.get(pointer)
+  if (known !== undefined) return known
+  const name = `data:${pointer}`
+  const at = `/$defs/${escapePointer(name)}`
+  bundler.asSchema.set(pointer, at)
+  bundler.defs[name] = copy(bundler, value, { pointer: at, base, basePointer })
+  return at
 }
 
 /**
@@ -206,7 +234,7 @@ function rewriteRef (bundler: Bundler, root: Node, ref: { node: Node, base: stri
 export function bundleSchema (schema: unknown, shared: Record<string, unknown>, format: Bundler['format']): Node {
   const defs: Node = {}
   const root: Node = { $defs: defs, $ref: '#/$defs/schema' }
-  const bundler: Bundler = { shared, ids: new Map(), defs, refs: [], format, ancestors: new Set() }
+  const bundler: Bundler = { shared, ids: new Map(), defs, refs: [], format, ancestors: new Set(), schemas: new Set(), asSchema: new Map() }
   defs.schema = copy(bundler, schema, { pointer: '/$defs/schema', base: '', basePointer: '/$defs/schema' })
   // Embedding a shared schema can add refs: walk until none is left.
   for (let i = 0; i < bundler.refs.length; i++) rewriteRef(bundler, root, bundler.refs[i])

@@ -46,19 +46,25 @@ function objectDepthReason (schema: unknown): string | null {
   return null
 }
 
-/** Schemas nested deeper than `maxDepth` through the keywords that hold schemas. */
+/**
+ * Schemas nested deeper than `maxDepth` through the keywords that hold schemas, counted as
+ * fast-json-stringify counts them: a boolean schema in a list or a map counts, as a level of its own.
+ */
 function schemaDepthReason (schema: unknown): string | null {
   const stack = [{ node: schema, depth: 0 }]
   while (stack.length !== 0) {
     const { node, depth } = stack.pop() as typeof stack[number]
     if (depth > maxDepth) return `it nests schemas deeper than ${maxDepth}, the most fast-json-stringify allows`
     if (!isNode(node)) continue
-    const push = (child: unknown): void => { if (isNode(child) && !Array.isArray(child)) stack.push({ node: child, depth: depth + 1 }) }
+    const below = (child: unknown): void => { stack.push({ node: child, depth: depth + 1 }) }
     for (const key of Object.keys(node)) {
       const value = node[key]
-      if (Array.isArray(value) && schemaList.has(key)) value.forEach(push)
-      else if (schemaKeyword.has(key)) push(value)
-      else if (schemaMap.has(key) && isNode(value)) Object.values(value).forEach(push)
+      if (Array.isArray(value)) {
+        if (schemaList.has(key)) value.forEach(below)
+      } else if (isNode(value)) {
+        if (schemaKeyword.has(key)) below(value)
+        else if (schemaMap.has(key)) Object.values(value).forEach(child => { if (!Array.isArray(child)) below(child) })
+      }
     }
   }
   return null

@@ -2,7 +2,7 @@ import { test } from 'tap'
 import fc from 'fast-check'
 import * as Format from 'typebox/format'
 import { ajvDateTime, isDateTime } from '../../plugin/model/fast-formats.ts'
-import { resolveFormat } from '../../plugin/model/formats.ts'
+import { formatName, resolveFormat } from '../../plugin/model/formats.ts'
 
 // The fast date-time test against ajv-formats' own (full, as Fastify's validator checks), string
 // for string: near-valid date-times (every
@@ -19,7 +19,7 @@ const nearValid = fc.tuple(
   fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(1900, 2000, 2024, 2100, 2400)),
   fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.constantFrom('T', 't', ' ', '_'),
   fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.constantFrom(0, 30, 59, 60, 61),
-  fc.constantFrom('', '.', '.0', '.123456789', '.x'), zone
+  fc.constantFrom('', '.', '.0', '.123456789', '.x', '.999999999999', '.9999999999999', '.999999999999999', '.9999999999999999'), zone
 ).map(([y, mo, d, t, h, mi, s, f, z]) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}${t}${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${f}${z}`)
 const alphabet = fc.constantFrom(...'0123456789-:.TtZz+[]x \u0661\n'.split(''))
 const changed = fc.tuple(nearValid, fc.nat(40), alphabet, fc.constantFrom('replace', 'insert', 'drop'))
@@ -53,7 +53,10 @@ test('date-times at their bounds, one by one', async t => {
     ['2025-01-19 08:30:00Z', true], ['\u0662025-01-19T08:30:00Z', false],
     // Where ajv-formats and typebox part: an RFC 9557 suffix, a zone without its colon, and
     // ajv-formats' leap-second rule, which lets an hour of 24 through where the zone brings it to 23.
-    ['2025-01-19T08:30:00Z[UTC]', false], ['2025-01-19T08:30:00+0100', true], ['2025-01-19T24:59:59+01:00', true]
+    ['2025-01-19T08:30:00Z[UTC]', false], ['2025-01-19T08:30:00+0100', true], ['2025-01-19T24:59:59+01:00', true],
+    // Seconds read as a number, as ajv-formats reads them: 59.999999999999999 is 60.
+    ['2020-01-01T00:00:59.999999999999Z', true], ['2020-01-01T00:00:59.999999999999999Z', false],
+    ['2016-12-31T23:59:60.9999999999999999Z', false]
   ]
   for (const [value, expected] of cases) {
     t.equal(isDateTime(value), expected, value)
@@ -71,4 +74,8 @@ test('formats resolve to ajv-formats where it has them, as Fastify\'s validator 
   Format.Set('email', value => value.endsWith('@example.com'))
   t.teardown(() => Format.Reset())
   t.equal(resolveFormat('email', {}, null), 'email', 'an application\'s own, replacing typebox\'s, comes first')
+  t.equal(formatName({ format: 'ajv-formats:date' }), 'date', 'the writer knows the plain name')
+  t.equal(formatName({ format: '@sinclair/typebox:time' }), 'time')
+  t.equal(formatName({ format: 'acme:date' }), 'acme:date', 'an application\'s name keeps its colon: not a date to the writer')
+  t.equal(formatName({}), '')
 })

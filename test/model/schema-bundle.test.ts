@@ -48,6 +48,9 @@ test('bundling refuses, with the reason, what it cannot resolve', async t => {
     [{ type: 'bigint' }, /type "bigint" is not a JSON type/],
     [{ type: ['string', 'Date'] }, /type "Date" is not a JSON type/],
     [{ definitions: { 'a/b': { type: 'integer' }, a: { b: { type: 'string' } } }, $ref: '#/definitions/a%2Fb' }, /\$ref "#\/definitions\/a%2Fb" is percent-encoded/],
+    // A member no keyword holds a schema in, read as a schema by a $ref: copied as one, and refused as one.
+    [{ properties: { tags: { $ref: '#/x-tuple' } }, 'x-tuple': { type: 'array', prefixItems: [{ type: 'string' }], items: { type: 'number' } } }, /prefixItems at \/\$defs\/data:~1\$defs~1schema~1x-tuple is not a draft-07 keyword/],
+    [{ properties: { a: { const: 'x' }, b: { $ref: '#/properties/a/const' } } }, /\$ref "#\/properties\/a\/const" points at a value that is not a schema/],
     [{ properties: { a: { $id: 'x', type: 'integer' }, b: { $id: 'x', type: 'string' } } }, /\$id "x" is given twice, at \/\$defs\/schema\/properties\/a and \/\$defs\/schema\/properties\/b/],
     ...['prefixItems', 'minContains', 'maxContains', 'dependentRequired', 'dependentSchemas', 'unevaluatedItems', 'unevaluatedProperties', '$dynamicRef', '$recursiveRef']
       .map((keyword): [unknown, RegExp] => [{ properties: { a: { [keyword]: keyword.startsWith('$') ? '#' : 0 } } }, new RegExp('^' + keyword.replace('$', '\\$') + ' at /\\$defs/schema/properties/a is not a draft-07 keyword')])
@@ -61,6 +64,17 @@ test('bundling refuses, with the reason, what it cannot resolve', async t => {
   t.equal(resolvePointer({ 'a/b': { '~c': 1 } }, '/a~1b/~0c'), 1, 'JSON pointer escapes')
   t.equal(resolvePointer({ 'a%zz': 1 }, '/a%zz'), 1, 'no percent-decoding: a key is read as it is written')
   t.ok(bundleSchema({ $id: 'x', properties: { self: { $ref: 'x#' } } }, {}, asIs), 'an $id met once, and a shared one embedded where its $id points, are no duplicates')
+  t.ok(bundleSchema({ properties: { a: { $ref: '#/definitions/b' }, c: { $ref: '#/items/0' }, d: { $ref: '#/properties/e' }, e: true }, items: [{ type: 'string' }], definitions: { b: { type: 'string' } } }, {}, asIs), 'refs to schemas: a definition, an item, a boolean schema')
+  // A schema kept under a member no keyword knows (a remote document's top level, `x-*`, `enum`):
+  // copied once as the schema the $ref reads, its formats resolved and its own $refs followed.
+  const remote = { integer: { type: 'integer' }, refToInteger: { $ref: '#/integer' }, 'x-mail': { type: 'string', format: 'email' } }
+  const formats: string[] = []
+  const root = bundleSchema({ type: 'array', items: [{ $ref: 'remote#/refToInteger' }, { $ref: 'remote#/refToInteger' }, { $ref: 'remote#/x-mail' }] }, { remote }, name => { formats.push(name); return name })
+  t.same(formats, ['email'], 'the format under x-mail is resolved, once')
+  const check = Compile(root as never)
+  t.ok(check.Check([1, 2, 'a@b.co']))
+  t.notOk(check.Check(['1', 2, 'a@b.co']), 'the integer is checked through both $refs')
+  t.same(Object.keys(root.$defs as object).filter(key => key.startsWith('data:')).length, 3, 'each member copied once: integer, refToInteger, x-mail')
 })
 
 test('data keywords and property names that look like keywords are copied as they are', async t => {

@@ -28,8 +28,8 @@ async function readyOf (routes: Routes, withPlugin: boolean): Promise<{ code: st
   }
 }
 
-function nested (depth: number, wrap: (inner: object) => object): object {
-  let schema: object = { type: 'integer' }
+function nested (depth: number, wrap: (inner: object) => object, innermost: object = { type: 'integer' }): object {
+  let schema: object = innermost
   for (let i = 0; i < depth; i++) schema = wrap(schema)
   return schema
 }
@@ -49,6 +49,7 @@ const invalid: Array<[string, unknown, RegExp]> = [
   ['a function for a bound', { type: 'string', minLength: () => 1 }, /data\/minLength must be integer; it is function\)/],
   ['a long value, shortened', { type: 'object', required: 'x'.repeat(100) }, /data\/required must be array; it is "x{56}\.\.\.\)/],
   ['schemas nested 101 deep', nested(101, arrayOf), /nests schemas deeper than 100/],
+  ['a boolean schema at depth 101', nested(100, inner => ({ not: inner }), { properties: { x: true } }), /nests schemas deeper than 100/],
   ['objects nested 202 deep', nested(101, objectIn), /nests objects deeper than 200/],
   ['schemas nested 20,000 deep (no stack overflow)', nested(20_000, arrayOf), /nests objects deeper than 200/]
 ]
@@ -122,6 +123,19 @@ test('with validation off, Fastify\'s own serializer refuses an invalid schema, 
   await app.register(plugin, { validateResponse: false })
   app.get('/', { schema: { response: { 200: { type: 'string', minLength: -1 } } } }, async () => 'x')
   await t.rejects(async () => { await app.ready() }, { code: 'FST_ERR_SCH_SERIALIZATION_BUILD' })
+})
+
+test('a schema whose getter throws is refused, coded, naming what was thrown but not its message', async t => {
+  const schema = { type: 'object', properties: {} }
+  Object.defineProperty(schema.properties, 'a', { enumerable: true, get: () => { throw new TypeError('boom with a secret') } })
+  const mine = await readyOf(app => app.get('/', { schema: { response: { 200: schema } } }, async () => ({})), true)
+  t.equal(mine.code, uncheckable)
+  t.match(mine.message, /cannot be checked: reading it threw \(TypeError\)/)
+  t.notMatch(mine.message, /secret/)
+  const thrown = { type: 'object', properties: {} }
+  // eslint-disable-next-line no-throw-literal
+  Object.defineProperty(thrown.properties, 'a', { enumerable: true, get: () => { throw 'a string' } })
+  t.match((await readyOf(app => app.get('/', { schema: { response: { 200: thrown } } }, async () => ({})), true)).message, /reading it threw \(string\)/)
 })
 
 test('a schema that contains itself is named, however it is reached; the bundle refuses it alone too', async t => {
