@@ -126,9 +126,28 @@ function copyNode (bundler: Bundler, value: Node, place: Place): Node {
     }
   }
   if (typeof node.format === 'string') node.format = bundler.format(node.format, value)
+  if (node.format === 'ajv-formats:int32' || node.format === 'ajv-formats:int64') numericFormat(node, place.pointer)
   checkType(node.type)
   if (node.nullable === true && typeof node.type === 'string') node.type = [node.type, 'null']
   return node
+}
+
+/**
+ * ajv-formats' `int32` and `int64` check numbers (integers, int32 within 32 bits), where the
+ * checker applies formats to strings only: on an `integer` node they are its bounds, written into
+ * the node; on a node that also takes other numbers, the integer part has no keyword to go to;
+ * on a node of strings they do not apply.
+ */
+function numericFormat (node: Node, pointer: string): void {
+  const types = Array.isArray(node.type) ? node.type : [node.type]
+  // A node of strings only: the format does not apply (a string of digits, as OpenAPI writes int64).
+  if (node.type !== undefined && !types.includes('number') && !types.includes('integer')) return
+  if (node.type === undefined || types.includes('number')) {
+    throw new UncheckableSchema(`format ${JSON.stringify(node.format)} at ${pointer} asks a number to be an integer, which only type integer says to the checker; declare type integer`)
+  }
+  if (node.format !== 'ajv-formats:int32') return
+  node.minimum = typeof node.minimum === 'number' ? Math.max(node.minimum, -2147483648) : -2147483648
+  node.maximum = typeof node.maximum === 'number' ? Math.min(node.maximum, 2147483647) : 2147483647
 }
 
 /** What draft-07 keeps of a schema with a `$ref`: keywords beside it are ignored, so only definitions stay (a pointer may lead into them). */

@@ -112,6 +112,21 @@ test('formats: what each ajv-formats kind of definition checks', async t => {
   t.notOk(Format.Test('ajv-formats:email', 'nope'))
 })
 
+test('formats of numbers: int32 becomes the bounds of an integer node, and strings are left alone', async t => {
+  const bundled = (schema: object) => (bundleSchema(schema, {}, name => resolveFormat(name, {}, null)).$defs as Record<string, Record<string, unknown>>).schema
+  t.match(bundled({ type: 'integer', format: 'int32' }), { minimum: -2147483648, maximum: 2147483647 })
+  t.match(bundled({ type: 'integer', format: 'int32', minimum: 0, maximum: 2 ** 40 }), { minimum: 0, maximum: 2147483647 }, 'the tighter bound of each kept')
+  t.match(bundled({ type: ['integer', 'null'], format: 'int32', minimum: -(2 ** 40) }), { minimum: -2147483648 })
+  t.notOk('maximum' in bundled({ type: 'integer', format: 'int64' }), 'int64 asks an integer for an integer: nothing to add')
+  t.notOk('maximum' in bundled({ type: 'string', format: 'int32' }), 'a node of strings: the format does not apply')
+  const digits = Compile(bundleSchema({ type: 'string', format: 'int64' }, {}, name => resolveFormat(name, {}, null)) as never)
+  t.ok(digits.Check('9007199254740993'), 'a string of digits passes, as ajv-formats ignores number formats on strings')
+  t.ok(Compile(bundleSchema({ type: 'number', format: 'double' }, {}, name => resolveFormat(name, {}, null)) as never).Check(1.5), 'float and double check nothing')
+  for (const schema of [{ type: 'number', format: 'int32' }, { format: 'int64' }, { type: ['integer', 'number'], format: 'int64' }]) {
+    t.throws(() => bundled(schema), /asks a number to be an integer, which only type integer says to the checker/)
+  }
+})
+
 test('the media-type check is looked up as Fastify looks up the serializer', async t => {
   const plan = () => ({ serialize: () => '', snapshot: () => null })
   const json = plan()
