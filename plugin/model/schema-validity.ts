@@ -35,12 +35,12 @@ function objectDepthReason (schema: unknown): string | null {
     path.length = keys.length = depth
     keys.push(key)
     if (path.includes(value)) {
-      return `the schema contains itself at ${keys.join('/')} (a cycle of objects, which JSON cannot hold); write the recursion as a $ref`
+      return `the schema contains itself at ${keys.map(escapePointer).join('/')} (a cycle of objects, which JSON cannot hold); write the recursion as a $ref`
     }
     path.push(value)
     for (const name in value as Node) {
       const item = (value as Node)[name]
-      if (isNode(item)) stack.push({ value: item, depth: depth + 1, key: escapePointer(name) })
+      if (isNode(item)) stack.push({ value: item, depth: depth + 1, key: name })
     }
   }
   return null
