@@ -96,11 +96,13 @@ export async function buildResponseModels (pending: PendingModel[]): Promise<voi
 /** The onSend hook of one route: merges the holder, or only exposes declared names. */
 export function createOnSend (settings: RouteSettings): onSendHookHandler {
   const hasDeclaredNames = settings.declaredExposable.length !== 0
+  // Known once the route is built (its serializer compiler comes after this hook): read at the first request.
+  let recorded: boolean | undefined
   return function onSendMergeTemporaryResponse (request, reply, payload, done) {
     const holder = getHolder(request)
     // No unchecked path: a body the route's serializer did not write is checked before the merge.
     if (settings.model !== null) {
-      payload = guardPayload(request, reply, payload, holder, settings.model, isCheckedBySerializer(settings))
+      payload = guardPayload(request, reply, payload, holder, settings.model, recorded ??= isCheckedBySerializer(settings))
       if (payload instanceof Error) return done(payload)
     }
     if (holder === null) {
