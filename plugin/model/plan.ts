@@ -1,6 +1,6 @@
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
-import { isObject, resolvePointer } from './schema-bundle.ts'
+import { isObject, refPointer, resolvePointer } from './schema-bundle.ts'
 import { formatName } from './formats.ts'
 import { branchBody } from './plan-branches.ts'
 import type { BranchCompiler } from './plan-branches.ts'
@@ -57,7 +57,7 @@ function value (compiler: Compiler, item: unknown): string {
 function deref (compiler: Compiler, schema: unknown): unknown {
   for (let hops = 0; isObject(schema) && typeof schema.$ref === 'string'; hops++) {
     if (hops === 64) throw new Unplannable('a $ref chain that never reaches a schema')
-    schema = resolvePointer(compiler.root, schema.$ref.slice(1))
+    schema = resolvePointer(compiler.root, refPointer(schema.$ref))
   }
   return schema
 }

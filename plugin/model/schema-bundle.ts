@@ -126,7 +126,9 @@ function copyNode (bundler: Bundler, value: Node, place: Place): Node {
     }
   }
   if (typeof node.format === 'string') node.format = bundler.format(node.format, value)
-  if (node.format === 'ajv-formats:int32' || node.format === 'ajv-formats:int64') numericFormat(node, place.pointer)
+  const numeric = typeof node.format === 'string' ? node.format.slice(node.format.lastIndexOf(':') + 1) : ''
+  // Whoever checks it on strings (an application may have replaced it): on numbers it is ajv-formats'.
+  if (numeric === 'int32' || numeric === 'int64') numericFormat(node, numeric, place.pointer)
   checkType(node.type)
   if (node.nullable === true && typeof node.type === 'string') node.type = [node.type, 'null']
   return node
@@ -138,14 +140,14 @@ function copyNode (bundler: Bundler, value: Node, place: Place): Node {
  * the node; on a node that also takes other numbers, the integer part has no keyword to go to;
  * on a node of strings they do not apply.
  */
-function numericFormat (node: Node, pointer: string): void {
+function numericFormat (node: Node, format: string, pointer: string): void {
   const types = Array.isArray(node.type) ? node.type : [node.type]
   // A node of strings only: the format does not apply (a string of digits, as OpenAPI writes int64).
   if (node.type !== undefined && !types.includes('number') && !types.includes('integer')) return
   if (node.type === undefined || types.includes('number')) {
     throw new UncheckableSchema(`format ${JSON.stringify(node.format)} at ${pointer} asks a number to be an integer, which only type integer says to the checker; declare type integer`)
   }
-  if (node.format !== 'ajv-formats:int32') return
+  if (format !== 'int32') return
   node.minimum = typeof node.minimum === 'number' ? Math.max(node.minimum, -2147483648) : -2147483648
   node.maximum = typeof node.maximum === 'number' ? Math.min(node.maximum, 2147483647) : 2147483647
 }
@@ -221,12 +223,26 @@ function rewriteRef (bundler: Bundler, root: Node, ref: { node: Node, base: stri
   const pointer = target + fragment
   const found = resolvePointer(root, pointer)
   if (found === undefined) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} points at nothing`)
-  if (bundler.schemas.has(pointer)) {
-    ref.node.$ref = '#' + pointer
+  if (!bundler.schemas.has(pointer)) {
+    if (typeof found !== 'boolean' && !isObject(found)) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} points at a value that is not a schema`)
+    ref.node.$ref = refTo(copyAsSchema(bundler, found, pointer, id === '' ? ref.base : resolveId(id, ref.base), target))
     return
   }
-  if (typeof found !== 'boolean' && !isObject(found)) throw new UncheckableSchema(`$ref ${JSON.stringify(text)} points at a value that is not a schema`)
-  ref.node.$ref = '#' + copyAsSchema(bundler, found, pointer, id === '' ? ref.base : resolveId(id, ref.base), target)
+  ref.node.$ref = refTo(pointer)
+}
+
+/**
+ * A `$ref` to a pointer of the bundle, as the checker reads one: it decodes the whole fragment
+ * first, so a `%` of a key or an `$id` on the way (`a%62`) is written `%25`, and `refPointer()`
+ * reads it back for the plan the same way.
+ */
+function refTo (pointer: string): string {
+  return '#' + pointer.replace(/%/g, '%25')
+}
+
+/** The pointer a bundled `$ref` names (see `refTo()`). */
+export function refPointer (ref: string): string {
+  return decodeURIComponent(ref.slice(1))
 }
 
 /**

@@ -6,6 +6,7 @@ import { resolveFormat } from '../../plugin/model/formats.ts'
 import { declaredHeaderNames, findBodyCheck } from '../../plugin/model/response-model.ts'
 import type { StatusModel } from '../../plugin/model/response-model.ts'
 import { bundleSchema, resolvePointer, UncheckableSchema } from '../../plugin/model/schema-bundle.ts'
+import { derefIn } from '../../plugin/model/plan.ts'
 
 // The pieces of the response model one by one: bundling and formats (the plan has plan.test.ts). The HTTP behaviour is in response-model.test.ts and dialects.test.ts.
 
@@ -112,6 +113,28 @@ test('formats: what each ajv-formats kind of definition checks', async t => {
   t.notOk(Format.Test('ajv-formats:email', 'nope'))
 })
 
+test('a key or $id with a % on the way to a $ref target: the checker and the plan follow it to the same node', async t => {
+  const schema = {
+    type: 'object',
+    properties: {
+      'a%62': { $id: 'http://e/q', type: 'object', properties: { s: { type: 'integer' } } },
+      ab: { type: 'object', properties: { s: { type: 'string' } } },
+      n: { $ref: 'http://e/q#/properties/s' },
+      m: { $ref: 'http://e/a%62#/integer' }
+    }
+  }
+  const shared = { 'http://e/a%62': { $id: 'http://e/a%62', integer: { type: 'integer' } }, 'http://e/ab': { $id: 'http://e/ab', integer: { type: 'string' } } }
+  const root = bundleSchema(schema, shared, asIs)
+  const check = Compile(root as never)
+  t.ok(check.Check({ n: 1, m: 2 }))
+  t.notOk(check.Check({ n: '1,"isAdmin":true' }), 'the checker reads the integer, not the string under ab')
+  t.notOk(check.Check({ m: 'x' }), 'nor the shared document of the decoded name')
+  const properties = ((root.$defs as Record<string, Record<string, Record<string, unknown>>>).schema.properties)
+  const deref = derefIn(root)
+  t.same(deref(properties.n), { type: 'integer' }, 'the plan follows it to the same node')
+  t.same(deref(properties.m), { type: 'integer' })
+})
+
 test('formats of numbers: int32 becomes the bounds of an integer node, and strings are left alone', async t => {
   const bundled = (schema: object) => (bundleSchema(schema, {}, name => resolveFormat(name, {}, null)).$defs as Record<string, Record<string, unknown>>).schema
   t.match(bundled({ type: 'integer', format: 'int32' }), { minimum: -2147483648, maximum: 2147483647 })
@@ -122,6 +145,9 @@ test('formats of numbers: int32 becomes the bounds of an integer node, and strin
   const digits = Compile(bundleSchema({ type: 'string', format: 'int64' }, {}, name => resolveFormat(name, {}, null)) as never)
   t.ok(digits.Check('9007199254740993'), 'a string of digits passes, as ajv-formats ignores number formats on strings')
   t.ok(Compile(bundleSchema({ type: 'number', format: 'double' }, {}, name => resolveFormat(name, {}, null)) as never).Check(1.5), 'float and double check nothing')
+  Format.Set('int32', value => /^-?\d+$/.test(value))
+  t.teardown(() => Format.Reset())
+  t.match(bundled({ type: 'integer', format: 'int32' }), { format: 'int32', maximum: 2147483647 }, 'an application\'s own int32 checks strings; numbers keep ajv-formats\' bounds')
   for (const schema of [{ type: 'number', format: 'int32' }, { format: 'int64' }, { type: ['integer', 'number'], format: 'int64' }]) {
     t.throws(() => bundled(schema), /asks a number to be an integer, which only type integer says to the checker/)
   }
