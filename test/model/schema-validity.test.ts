@@ -97,6 +97,15 @@ test('every place a response schema sits is checked: media types, declared heade
   }
 })
 
+test('a route with an empty schema.response starts beside an invalid shared schema, as without the plugin', async t => {
+  const routes: Routes = app => {
+    app.addSchema({ $id: 'broken', type: 'object', required: 'a' })
+    app.get('/', { schema: { response: {} } }, async () => ({ a: 1 }))
+  }
+  t.equal((await readyOf(routes, false)).code, 'started')
+  t.equal((await readyOf(routes, true)).code, 'started')
+})
+
 test('a shared schema found valid is not checked again by the next route of its scope', async t => {
   let reads = 0
   const shared = { $id: 'item', properties: { id: { type: 'integer' } } }
