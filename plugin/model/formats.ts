@@ -75,17 +75,3 @@ export async function loadSinclairFormats (): Promise<SinclairFormats> {
   const { FormatRegistry } = await import('@sinclair/typebox')
   return FormatRegistry
 }
-
-/**
- * The format's plain name, as `dateString` takes it: formats are registered under a prefixed name
- * for the checker (resolveFormat, above); the writer knows the plain one.
- */
-export function formatName (node: Record<string, unknown>): string {
-  const format = node.format
-  if (typeof format !== 'string') return ''
-  for (const prefix of prefixes) if (format.startsWith(prefix)) return format.slice(prefix.length)
-  return format
-}
-
-/** The prefixes resolveFormat() registers formats under; an application's own name may hold a `:`. */
-const prefixes = ['ajv-formats:', '@sinclair/typebox:']

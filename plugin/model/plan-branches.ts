@@ -1,7 +1,7 @@
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
 import { mergeSchemas } from './serializer-lib.ts'
-import { formatName } from './formats.ts'
+import { formatName } from './schema-bundle.ts'
 
 // The plan's reading of the keywords that choose or combine schemas, as fast-json-stringify follows
 // them: `allOf` merged into one schema; for `anyOf`/`oneOf`, the first branch the value matches,

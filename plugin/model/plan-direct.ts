@@ -1,12 +1,11 @@
 import * as Format from 'typebox/format'
 import { Guard } from 'typebox/guard'
 import { keyMismatch, patternOf } from './plan.ts'
-import { formatName } from './formats.ts'
 import { intersected, nullableNode, plainNode, Uncovered, unionNode } from './plan-direct-nodes.ts'
 import type { NodeReader } from './plan-direct-nodes.ts'
 import { DirectMismatch, noted, ownMismatch, primitiveMismatch, readPrimitive, within } from './plan-direct-runtime.ts'
 import { writeString } from './plan-writer.ts'
-import { escapePointer, isObject } from './schema-bundle.ts'
+import { escapePointer, formatName, isObject } from './schema-bundle.ts'
 import { callToJSON, isSkipped, readJSON, readUnion } from './snapshot-runtime.ts'
 import { unionDateFormat } from './plan-branches.ts'
 

@@ -1,7 +1,6 @@
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
-import { isObject, refPointer, resolvePointer } from './schema-bundle.ts'
-import { formatName } from './formats.ts'
+import { formatName, isObject, refPointer, resolvePointer } from './schema-bundle.ts'
 import { branchBody } from './plan-branches.ts'
 import type { BranchCompiler } from './plan-branches.ts'
 import { callToJSON, dateString, isIntegerLike, isSkipped, put, readJSON, readUnion, types, ValueMismatch } from './snapshot-runtime.ts'

@@ -126,7 +126,7 @@ function copyNode (bundler: Bundler, value: Node, place: Place): Node {
     }
   }
   if (typeof node.format === 'string') node.format = bundler.format(node.format, value)
-  const numeric = typeof node.format === 'string' ? node.format.slice(node.format.lastIndexOf(':') + 1) : ''
+  const numeric = formatName(node)
   // Whoever checks it on strings (an application may have replaced it): on numbers it is ajv-formats'.
   if (numeric === 'int32' || numeric === 'int64') numericFormat(node, numeric, place.pointer)
   checkType(node.type)
@@ -150,6 +150,20 @@ function numericFormat (node: Node, format: string, pointer: string): void {
   if (format !== 'int32') return
   node.minimum = typeof node.minimum === 'number' ? Math.max(node.minimum, -2147483648) : -2147483648
   node.maximum = typeof node.maximum === 'number' ? Math.min(node.maximum, 2147483647) : 2147483647
+}
+
+/** The prefixes formats are registered under for the checker (formats.ts, resolveFormat). */
+const formatPrefixes = ['ajv-formats:', '@sinclair/typebox:']
+
+/**
+ * A node's format by its plain name, as the writer and `dateString` know it: the bundle gives the
+ * checker a prefixed one; an application's own name may hold a `:` of its own.
+ */
+export function formatName (node: Node): string {
+  const format = node.format
+  if (typeof format !== 'string') return ''
+  for (const prefix of formatPrefixes) if (format.startsWith(prefix)) return format.slice(prefix.length)
+  return format
 }
 
 /** What draft-07 keeps of a schema with a `$ref`: keywords beside it are ignored, so only definitions stay (a pointer may lead into them). */

@@ -2,7 +2,8 @@ import { test } from 'tap'
 import fc from 'fast-check'
 import * as Format from 'typebox/format'
 import { ajvDateTime, isDateTime } from '../../plugin/model/fast-formats.ts'
-import { formatName, resolveFormat } from '../../plugin/model/formats.ts'
+import { resolveFormat } from '../../plugin/model/formats.ts'
+import { formatName } from '../../plugin/model/schema-bundle.ts'
 
 // The fast date-time test against ajv-formats' own (full, as Fastify's validator checks), string
 // for string: near-valid date-times (every

@@ -148,6 +148,8 @@ test('formats of numbers: int32 becomes the bounds of an integer node, and strin
   Format.Set('int32', value => /^-?\d+$/.test(value))
   t.teardown(() => Format.Reset())
   t.match(bundled({ type: 'integer', format: 'int32' }), { format: 'int32', maximum: 2147483647 }, 'an application\'s own int32 checks strings; numbers keep ajv-formats\' bounds')
+  Format.Set('acme:int32', () => true)
+  t.notOk('maximum' in bundled({ type: 'integer', format: 'acme:int32' }), 'an application\'s name with a colon is its own, not int32')
   for (const schema of [{ type: 'number', format: 'int32' }, { format: 'int64' }, { type: ['integer', 'number'], format: 'int64' }]) {
     t.throws(() => bundled(schema), /asks a number to be an integer, which only type integer says to the checker/)
   }
