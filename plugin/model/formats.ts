@@ -1,7 +1,7 @@
 import * as Format from 'typebox/format'
 import { fullFormats } from 'ajv-formats/dist/formats.js'
 import { isDateTime } from './fast-formats.ts'
-import { UncheckableSchema } from './schema-bundle.ts'
+import { ajvFormatPrefix, sinclairFormatPrefix, UncheckableSchema } from './schema-bundle.ts'
 import { isStandardSchema } from './standard-schema.ts'
 
 // The checker (typebox 1.x) passes any string whose `format` it does not know, so every format a
@@ -47,14 +47,14 @@ function fromAjv (name: string): Check | undefined {
  */
 export function resolveFormat (name: string, node: object, sinclair: SinclairFormats | null): string {
   if (sinclair !== null && sinclairKind in node && sinclair.Has(name)) {
-    const prefixed = `@sinclair/typebox:${name}`
+    const prefixed = sinclairFormatPrefix + name
     Format.Set(prefixed, sinclair.Get(name) as Check)
     return prefixed
   }
   if (Format.Has(name) && !typeboxOwn.has(Format.Get(name))) return name
   const check = fromAjv(name)
   if (check !== undefined) {
-    const prefixed = `ajv-formats:${name}`
+    const prefixed = ajvFormatPrefix + name
     if (!Format.Has(prefixed)) Format.Set(prefixed, check)
     return prefixed
   }

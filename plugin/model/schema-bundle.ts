@@ -153,7 +153,9 @@ function numericFormat (node: Node, format: string, pointer: string): void {
 }
 
 /** The prefixes formats are registered under for the checker (formats.ts, resolveFormat). */
-const formatPrefixes = ['ajv-formats:', '@sinclair/typebox:']
+export const ajvFormatPrefix = 'ajv-formats:'
+export const sinclairFormatPrefix = '@sinclair/typebox:'
+const formatPrefixes = [ajvFormatPrefix, sinclairFormatPrefix]
 
 /**
  * A node's format by its plain name, as the writer and `dateString` know it: the bundle gives the
