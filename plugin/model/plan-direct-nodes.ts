@@ -1,5 +1,5 @@
 import { mergeSchemas } from './serializer-lib.ts'
-import { isObject } from './schema-bundle.ts'
+import { isMultipleOfRefinement, isObject, multipleOfKey } from './schema-bundle.ts'
 
 // Which schemas the direct path covers (plan-direct.ts), node by node: a plain node (one JSON type
 // and that type's keywords), a type beside 'null', an anyOf of plain nodes, an allOf of objects
@@ -19,7 +19,8 @@ export interface NodeReader {
 export class Uncovered extends Error {}
 
 export const annotations = ['title', 'description', '$comment', 'examples', 'default', 'readOnly', 'writeOnly', 'deprecated', '$defs', 'definitions']
-const numberKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'enum', 'const']
+// `multipleOf` is bundled under its own key, beside the `~refine` that hands it to the checker.
+const numberKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', multipleOfKey, '~refine', 'enum', 'const']
 const covered: Record<string, Set<string>> = {
   string: new Set([...annotations, 'type', 'minLength', 'maxLength', 'pattern', 'format', 'enum', 'const']),
   number: new Set([...annotations, 'type', ...numberKeywords]),
@@ -29,7 +30,7 @@ const covered: Record<string, Set<string>> = {
   object: new Set([...annotations, 'type', 'properties', 'required', 'additionalProperties', 'patternProperties']),
   array: new Set([...annotations, 'type', 'items', 'minItems', 'maxItems'])
 }
-const numericKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems']
+const numericKeywords = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', multipleOfKey, 'minLength', 'maxLength', 'minItems', 'maxItems']
 
 function isPrimitive (value: unknown): boolean {
   return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
@@ -60,6 +61,8 @@ export function nullableNode (compiler: NodeReader, schema: unknown): { node: No
 function checkKeywords (node: Node, type: string, others: string[] = []): Node {
   const keywords = covered[type]
   for (const key of Object.keys(node)) if (!keywords.has(key) && !others.includes(key)) throw new Uncovered()
+  // An application's own refinement is the checker's to run.
+  if ('~refine' in node && !isMultipleOfRefinement(node)) throw new Uncovered()
   for (const key of numericKeywords) if (key in node && (typeof node[key] !== 'number' || !Number.isFinite(node[key]))) throw new Uncovered()
   if ('enum' in node && (!Array.isArray(node.enum) || !node.enum.every(isPrimitive))) throw new Uncovered()
   if ('const' in node && !isPrimitive(node.const)) throw new Uncovered()

@@ -5,7 +5,7 @@ import { intersected, nullableNode, plainNode, Uncovered, unionNode } from './pl
 import type { NodeReader } from './plan-direct-nodes.ts'
 import { DirectMismatch, noted, ownMismatch, primitiveMismatch, readPrimitive, within } from './plan-direct-runtime.ts'
 import { writeString } from './plan-writer.ts'
-import { escapePointer, formatName, isObject } from './schema-bundle.ts'
+import { escapePointer, formatName, isMultipleOf, isObject, multipleOfKey } from './schema-bundle.ts'
 import { callToJSON, isSkipped, readJSON, readUnion } from './snapshot-runtime.ts'
 import { unionDateFormat } from './plan-branches.ts'
 
@@ -50,7 +50,7 @@ function checked (compiler: DirectCompiler, node: Node): string {
 /** Checks of a primitive `x` beside its type, as typebox's Compile writes them. */
 function primitiveChecks (compiler: DirectCompiler, node: Node): string[] {
   const checks: string[] = []
-  const { minLength, maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = node as Record<string, number | undefined>
+  const { minLength, maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum, [multipleOfKey]: multipleOf } = node as Record<string, number | undefined>
   if (minLength !== undefined) checks.push(`(x.length >= ${minLength * 2} || (x.length >= ${minLength} && G.CodePointCount(x) >= ${minLength}))`)
   if (maxLength !== undefined) checks.push(`(x.length <= ${maxLength} || (x.length <= ${maxLength * 2} && G.CodePointCount(x) <= ${maxLength}))`)
   if (typeof node.pattern === 'string') checks.push(`${value(compiler, new RegExp(node.pattern, 'u'))}.test(x)`)
@@ -63,7 +63,7 @@ function primitiveChecks (compiler: DirectCompiler, node: Node): string[] {
   if (maximum !== undefined) checks.push(`x <= ${maximum}`)
   if (exclusiveMinimum !== undefined) checks.push(`x > ${exclusiveMinimum}`)
   if (exclusiveMaximum !== undefined) checks.push(`x < ${exclusiveMaximum}`)
-  if (multipleOf !== undefined) checks.push(`G.IsMultipleOf(x, ${multipleOf})`)
+  if (multipleOf !== undefined) checks.push(`M(x, ${multipleOf})`)
   if (Array.isArray(node.enum)) checks.push(`(${node.enum.length === 0 ? 'false' : node.enum.map(item => `x === ${value(compiler, item)}`).join(' || ')})`)
   if ('const' in node) checks.push(`x === ${value(compiler, node.const)}`)
   return checks
@@ -274,6 +274,6 @@ if (e.length !== 0) throw new D(e.slice(0, ${noted}))
 return j
 }`
   // eslint-disable-next-line no-new-func
-  return new Function('k', 'G', 'P', 'J', 'U', 'C', 'H', 'S', 'E', 'X', 'O', 'L', 'D', source)(
-    compiler.values, Guard, readPrimitive, readJSON, readUnion, callToJSON, isSkipped, writeString, escapePointer, primitiveMismatch, ownMismatch, within, DirectMismatch) as DirectWriter
+  return new Function('k', 'G', 'P', 'J', 'U', 'C', 'H', 'S', 'E', 'X', 'O', 'L', 'D', 'M', source)(
+    compiler.values, Guard, readPrimitive, readJSON, readUnion, callToJSON, isSkipped, writeString, escapePointer, primitiveMismatch, ownMismatch, within, DirectMismatch, isMultipleOf) as DirectWriter
 }

@@ -1,6 +1,6 @@
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
-import { formatName, isObject, refPointer, resolvePointer } from './schema-bundle.ts'
+import { formatName, isObject, multipleOfKey, refPointer, resolvePointer } from './schema-bundle.ts'
 import { branchBody } from './plan-branches.ts'
 import type { BranchCompiler } from './plan-branches.ts'
 import { callToJSON, dateString, isIntegerLike, isSkipped, put, readJSON, readUnion, types, ValueMismatch } from './snapshot-runtime.ts'
@@ -27,7 +27,8 @@ type Node = Record<string, unknown>
 const objectKeywords = ['properties', 'required', 'additionalProperties', 'patternProperties', 'maxProperties', 'minProperties', 'dependencies']
 const arrayKeywords = ['items', 'additionalItems', 'maxItems', 'minItems', 'uniqueItems', 'contains']
 const stringKeywords = ['maxLength', 'minLength', 'pattern']
-const numberKeywords = ['multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum']
+// The bundle keeps `multipleOf` under its own key (schema-bundle.ts, multipleOfKey).
+const numberKeywords = [multipleOfKey, 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum']
 const primitives = new Set(['string', 'number', 'integer', 'boolean', 'null'])
 
 /** The type fast-json-stringify writes a node as: its `type`, else one inferred from its keywords. */

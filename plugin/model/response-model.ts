@@ -85,10 +85,31 @@ export interface ModelContext {
 
 type Compiled = ReturnType<typeof Compile> & { root: SchemaObject, read?: Reader, write?: Writer, direct?: DirectWriter | null }
 
+const functionIds = new WeakMap<object, number>()
+let functionCount = 0
+
+/**
+ * A bundle's JSON, with each function in it (a typebox refinement's check) named by its identity
+ * and its place: two bundles JSON alike but for their functions never share a check.
+ */
+function bundleKey (root: SchemaObject): string {
+  const functions: string[] = []
+  let place = 0
+  const json = JSON.stringify(root, (_key, value: unknown) => {
+    place++
+    if (typeof value !== 'function') return value
+    let id = functionIds.get(value)
+    if (id === undefined) functionIds.set(value, id = functionCount++)
+    functions.push(`${place}:${id}`)
+    return null
+  })
+  return functions.length === 0 ? json : `${json} ${functions.join(',')}`
+}
+
 function compileBundle (schema: unknown, context: ModelContext, where: string): Compiled {
   try {
     const root = bundleSchema(schema, context.shared, (name, node) => resolveFormat(name, node, context.sinclair))
-    const key = context.compiled === undefined ? '' : JSON.stringify(root)
+    const key = context.compiled === undefined ? '' : bundleKey(root)
     let compiled = context.compiled?.get(key)
     if (compiled === undefined) {
       compiled = Object.assign(Compile(root as TSchema), { root })

@@ -125,10 +125,14 @@ function copyNode (bundler: Bundler, value: Node, place: Place): Node {
       node[key] = item
     }
   }
+  // typebox 1.x keeps a Refine's checks in a hidden `~refine`: the checker runs them.
+  if (Object.hasOwn(value, '~refine')) node['~refine'] = value['~refine']
   if (typeof node.format === 'string') node.format = bundler.format(node.format, value)
   const numeric = formatName(node)
   // Whoever checks it on strings (an application may have replaced it): on numbers it is ajv-formats'.
   if (numeric === 'int32' || numeric === 'int64') numericFormat(node, numeric, place.pointer)
+  if ('~refine' in node && !isRefinements(node['~refine'])) throw new UncheckableSchema(`~refine at ${place.pointer} is not a list of typebox refinements: the checker would ignore it`)
+  if (typeof node.multipleOf === 'number') divisibleAsAjvReads(node)
   checkType(node.type)
   if (node.nullable === true && typeof node.type === 'string') node.type = [node.type, 'null']
   return node
@@ -150,6 +154,53 @@ function numericFormat (node: Node, format: string, pointer: string): void {
   if (format !== 'int32') return
   node.minimum = typeof node.minimum === 'number' ? Math.max(node.minimum, -2147483648) : -2147483648
   node.maximum = typeof node.maximum === 'number' ? Math.min(node.maximum, 2147483647) : 2147483647
+}
+
+/** The bundle's key for a node's `multipleOf`, which the checker reads from its `~refine` instead. */
+export const multipleOfKey = '~multipleOf'
+
+/**
+ * `multipleOf` as Ajv (Fastify's validator) reads it: the quotient, as floating-point division
+ * gives it, is an integer below 1e21 (above, Ajv's `parseInt` reads its exponent form as another
+ * number). Where the quotient is too large for a double, an integer is a multiple of the reciprocal
+ * of an integer (the test suite's float-overflow case, which Ajv gets wrong). The checker's own
+ * test has a tolerance of 1e-10 instead: it passes `0.07` under `0.01` and `1.00000000001` under
+ * `1`, which Ajv refuses, and refuses `799576780.75` under `0.01`, which Ajv passes.
+ */
+export function isMultipleOf (value: number, divisor: number): boolean {
+  const quotient = value / divisor
+  if (Number.isFinite(quotient)) return Number.isInteger(quotient) && Math.abs(quotient) < 1e21
+  return Number.isInteger(value) && Number.isInteger(1 / divisor)
+}
+
+interface Refinement { check: (value: unknown) => boolean, error: (value: unknown) => string }
+
+/** One refinement per divisor: bundles of the same schema stay equal, and share a compiled check. */
+const divisors = new Map<number, Refinement>()
+
+/** Whether a node's refinement is the bundle's own `multipleOf` (the direct path writes that check itself). */
+export function isMultipleOfRefinement (node: Node): boolean {
+  const refinements = node['~refine'] as unknown[]
+  return refinements.length === 1 && refinements[0] === divisors.get(node[multipleOfKey] as number)
+}
+
+function isRefinements (value: unknown): boolean {
+  return Array.isArray(value) && value.every(item => isObject<Refinement>(item) && typeof item.check === 'function' && typeof item.error === 'function')
+}
+
+/** Hands the checker a node's `multipleOf` as a refinement that reads it as Ajv does. */
+function divisibleAsAjvReads (node: Node): void {
+  const divisor = node.multipleOf as number
+  let refinement = divisors.get(divisor)
+  if (refinement === undefined) {
+    divisors.set(divisor, refinement = {
+      check: value => typeof value !== 'number' || isMultipleOf(value, divisor),
+      error: () => `must be multiple of ${divisor}`
+    })
+  }
+  delete node.multipleOf
+  node[multipleOfKey] = divisor
+  node['~refine'] = [...(node['~refine'] as Refinement[] | undefined ?? []), refinement]
 }
 
 /** The prefixes formats are registered under for the checker (formats.ts, resolveFormat). */

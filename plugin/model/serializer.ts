@@ -86,7 +86,7 @@ export function createPlan (read: Reader, write: Writer, checker: Checker, statu
         mismatches = checkSnapshot(checker, snapshot)
       }
     } catch (error) {
-      // The checker throws for a few values JSON has no place for (a bigint against `multipleOf`).
+      // An application's refinement (typebox's Refine) can throw.
       mismatches = [{ path: '', message: `the data cannot be checked: ${messageOf(error)}` }]
     }
     if (mismatches !== null) throw invalidResponse(status, mismatches)

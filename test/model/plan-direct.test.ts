@@ -404,11 +404,9 @@ test('a getter or toJSON() that throws is a refusal that names the data, not the
     t.same(plans(row).steps(value), refusal, 'in the steps too')
   }
   const big = plans(row)
-  t.same(big.direct({ id: 1, name: 'ab', tags: ['a'], price: 10n }), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/price', message: 'does not match its schema' }] }, 'a bigint, which typebox\'s messages choke on')
-  t.same(big.steps({ id: 1, name: 'ab', tags: ['a'], price: 10n }), {
-    refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE',
-    details: [{ path: '', message: 'the data cannot be checked: The number 0.5 cannot be converted to a BigInt because it is not an integer' }]
-  }, 'and the checker itself')
+  // typebox's own multipleOf choked on a bigint; the bundle's reads it as Ajv does, a number only.
+  t.same(big.direct({ id: 1, name: 'ab', tags: ['a'], price: 10n }), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '/price', message: 'must be number' }] }, 'a bigint against multipleOf')
+  t.same(big.steps({ id: 1, name: 'ab', tags: ['a'], price: 10n }), big.direct({ id: 1, name: 'ab', tags: ['a'], price: 10n }), 'the same in the steps')
   t.same(plans(schemas.text).direct(new Date(Number.NaN)), { refused: 'FST_TEMP_RESPONSE_INVALID_RESPONSE', details: [{ path: '', message: 'the data cannot be serialized: an invalid Date cannot be serialized' }] })
 })
 

@@ -1,5 +1,7 @@
 import { test } from 'tap'
 import { FormatRegistry, Type } from '@sinclair/typebox'
+import Type1 from 'typebox'
+import { draft07 } from '../helpers/ajv.ts'
 import { build } from '../helpers/app.ts'
 
 const User = Type.Object({ id: Type.Integer(), name: Type.String() })
@@ -495,4 +497,80 @@ test('a format registered in typebox 1.x\'s registry is used', async t => {
   app.get('/:value', { schema: { response: { 200: Type1.Object({ v: Type1.String({ format: 'odd-length' }) }) } } }, async request => ({ v: (request.params as { value: string }).value }))
   t.equal((await app.inject('/abc')).statusCode, 200)
   t.equal((await app.inject('/ab')).statusCode, 500)
+})
+
+test('multipleOf is read as Ajv reads it, on the direct path and the steps alike', async t => {
+  const ajv = draft07()
+  const app = await build(t)
+  const values = [19.99, 0.07, 0.3, 12.5, 1.00000000001, 799576780.75, 98999158.4, 3, 1e21, 9e20, -0.07, 0]
+  const divisors = [0.01, 0.1, 1, 0.5]
+  // A `not` beside it keeps the schema off the direct path: the plan's steps and typebox's check serve it.
+  const direct = (divisor: number) => ({ type: 'object', properties: { n: { type: 'number', multipleOf: divisor } }, required: ['n'] })
+  const steps = (divisor: number) => ({ type: 'object', properties: { n: { type: 'number', multipleOf: divisor, not: { const: -1 } } }, required: ['n'] })
+  for (const divisor of divisors) {
+    app.get(`/direct/${divisor}`, { schema: { response: { 200: direct(divisor) } } }, async request => ({ n: Number((request.query as { n: string }).n) }))
+    app.get(`/steps/${divisor}`, { schema: { response: { 200: steps(divisor) } } }, async request => ({ n: Number((request.query as { n: string }).n) }))
+  }
+  for (const divisor of divisors) {
+    const verdict = ajv.compile(direct(divisor))
+    for (const n of values) {
+      const expected = verdict({ n }) ? 200 : 500
+      for (const path of ['direct', 'steps']) {
+        t.equal((await app.inject(`/${path}/${divisor}?n=${n}`)).statusCode, expected, `${n} under multipleOf ${divisor}, ${path}: as Ajv says`)
+      }
+    }
+  }
+})
+
+test('multipleOf: a quotient too large for a double is a multiple where the dividend is an integer and the divisor 1/n', async t => {
+  // The test suite's optional float-overflow case (Ajv refuses it: Infinity is not parseInt(Infinity)).
+  const app = await build(t)
+  app.get('/half', { schema: { response: { 200: { type: 'integer', multipleOf: 0.5 } } } }, async () => 1e308)
+  app.get('/third', { schema: { response: { 200: { type: 'integer', multipleOf: 0.3 } } } }, async () => 1e308)
+  t.equal((await app.inject('/half')).statusCode, 200)
+  t.equal((await app.inject('/third')).statusCode, 500, '1/0.3 is not an integer as a double')
+})
+
+test('a typebox Refine is checked, each route by its own refinement, on what is sent', async t => {
+  const logs: Array<Record<string, any>> = []
+  const stream = { write: (line: string) => logs.push(JSON.parse(line)) }
+  const app = await build(t, {}, { logger: { level: 'error', stream } })
+  const seen: unknown[] = []
+  // Two schemas alike in JSON, but for the function of their refinement.
+  app.get('/long', { schema: { response: { 200: Type1.Object({ s: Type1.Refine(Type1.String(), value => value.length > 3) }) } } }, async () => ({ s: 'long enough' }))
+  app.get('/x', { schema: { response: { 200: Type1.Object({ s: Type1.Refine(Type1.String(), value => value === 'x', () => 'must be x') }) } } }, async () => ({ s: 'long enough' }))
+  const Page = Type1.Refine(Type1.Object({ a: Type1.Integer(), b: Type1.Integer() }), value => { seen.push(value); return value.a < value.b })
+  app.get('/page/:a', { schema: { response: { 200: Page } } }, async request => ({ a: Number((request.params as { a: string }).a), b: 5, secret: 'never sent' }))
+  t.equal((await app.inject('/long')).statusCode, 200)
+  t.equal((await app.inject('/x')).statusCode, 500, 'the second route runs its own refinement, not the first one\'s')
+  t.same(logs.find(log => log.err?.code === 'FST_TEMP_RESPONSE_INVALID_RESPONSE')?.err.details, [{ path: '/s', message: 'must be x' }])
+  t.same((await app.inject('/page/1')).json(), { a: 1, b: 5 })
+  t.same(seen, [{ a: 1, b: 5 }], 'the refinement sees the value that is sent, filtered, once')
+  seen.length = 0
+  t.equal((await app.inject('/page/7')).statusCode, 500)
+  t.ok(seen.length > 0 && seen.every(value => JSON.stringify(value) === '{"a":7,"b":5}'), 'a failing one too (again for the log\'s messages)')
+})
+
+test('a ~refine that is not a list of refinements is refused at ready()', async t => {
+  const app = await build(t)
+  app.get('/', { schema: { response: { 200: { type: 'string', '~refine': [{ check: true }] } } } }, async () => 'x')
+  await t.rejects(async () => { await app.ready() }, { code: 'FST_TEMP_RESPONSE_UNCHECKABLE_SCHEMA', message: /~refine at \/\$defs\/schema is not a list of typebox refinements/ })
+})
+
+test('a typebox Refine beside multipleOf: both are checked', async t => {
+  const app = await build(t)
+  app.get('/:n', { schema: { response: { 200: Type1.Object({ n: Type1.Refine(Type1.Number({ multipleOf: 2 }), value => value < 10) }) } } }, async request => ({ n: Number((request.params as { n: string }).n) }))
+  t.same(await Promise.all(['4', '12', '3'].map(async n => (await app.inject(`/${n}`)).statusCode)), [200, 500, 500])
+})
+
+test('a typebox Refine that throws is the coded 500, and its message stays in the log', async t => {
+  const logs: Array<Record<string, any>> = []
+  const stream = { write: (line: string) => logs.push(JSON.parse(line)) }
+  const app = await build(t, {}, { logger: { level: 'error', stream } })
+  app.get('/', { schema: { response: { 200: Type1.Object({ s: Type1.Refine(Type1.String(), () => { throw new Error('refinement broke') }) }) } } }, async () => ({ s: 'secret value' }))
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.equal(res.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+  t.notOk(res.body.includes('secret value') || res.body.includes('refinement broke'))
+  t.same(logs.find(log => log.err?.code === 'FST_TEMP_RESPONSE_INVALID_RESPONSE')?.err.details, [{ path: '', message: 'the data cannot be checked: refinement broke' }])
 })

@@ -1,11 +1,13 @@
 import { test } from 'tap'
+import fc from 'fast-check'
+import { draft07 } from '../helpers/ajv.ts'
 import { Compile } from 'typebox/compile'
 import * as Format from 'typebox/format'
 import { Type } from '@sinclair/typebox'
 import { resolveFormat } from '../../plugin/model/formats.ts'
 import { declaredHeaderNames, findBodyCheck } from '../../plugin/model/response-model.ts'
 import type { StatusModel } from '../../plugin/model/response-model.ts'
-import { bundleSchema, resolvePointer, UncheckableSchema } from '../../plugin/model/schema-bundle.ts'
+import { bundleSchema, isMultipleOf, resolvePointer, UncheckableSchema } from '../../plugin/model/schema-bundle.ts'
 import { derefIn } from '../../plugin/model/plan.ts'
 
 // The pieces of the response model one by one: bundling and formats (the plan has plan.test.ts). The HTTP behaviour is in response-model.test.ts and dialects.test.ts.
@@ -167,4 +169,32 @@ test('the media-type check is looked up as Fastify looks up the serializer', asy
   const body = plan()
   t.equal(findBodyCheck({ body, media: null }, 'text/csv'), body)
   t.same(declaredHeaderNames({ 200: { content: { 'a/b': {}, 'c/d': { schema: { headers: { 'X-A': {} } } } }, headers: { 'X-B': {} } }, 404: null }), ['x-b', 'x-a'])
+})
+
+test('isMultipleOf answers as Ajv does wherever the quotient is a finite double', async t => {
+  const ajv = draft07()
+  const divisors = [0.01, 0.1, 0.3, 0.5, 1, 1.5, 7.7, 1e-5, 100.1, 1e-7]
+  const verdicts = new Map(divisors.map(divisor => [divisor, ajv.compile({ multipleOf: divisor })]))
+  let disagreements = 0
+  let multiples = 0
+  fc.assert(fc.property(fc.constantFrom(...divisors), fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom(0, 1e-9, -1e-12, 0.5), (divisor, n, offset) => {
+    const value = n * divisor + offset
+    if (!Number.isFinite(value / divisor)) return
+    const expected = verdicts.get(divisor)!(value)
+    if (expected) multiples++
+    if (isMultipleOf(value, divisor) !== expected) disagreements++
+  }), { seed: 20261207, numRuns: 20_000 })
+  t.equal(disagreements, 0)
+  t.ok(multiples > 1000, 'a fair share of the values are multiples')
+})
+
+test('multipleOf goes to the checker as a refinement beside an application\'s own', async t => {
+  const own = { check: (value: unknown) => typeof value === 'number' && value < 10, error: () => 'below 10' }
+  const node = bundleSchema({ type: 'number', multipleOf: 2, '~refine': [own] }, {}, asIs)
+  const schema = (node.$defs as Record<string, Record<string, unknown>>).schema
+  t.equal(schema['~multipleOf'], 2)
+  t.notOk('multipleOf' in schema, 'the checker never reads it with its own tolerance')
+  t.equal((schema['~refine'] as unknown[])[0], own)
+  const checker = Compile(node as never)
+  t.same([4, 12, 3].map(value => checker.Check(value)), [true, false, false])
 })
