@@ -83,11 +83,12 @@ const unbox: Array<[(value: unknown) => boolean, (value: any) => unknown]> = [
 /**
  * A plain copy of a value no schema shapes, as JSON.stringify reads it: `toJSON()` called once,
  * boxed primitives unboxed (by their own slot, not their overridable methods), own enumerable
- * keys, skipped values left out of objects and `null` in arrays, non-finite numbers `null`.
+ * keys, skipped values left out of objects and `null` in arrays, non-finite numbers `null`, -0 0.
  * Throws for a bigint and for data nested deeper than 512 levels (or cyclic).
  */
 export function readJSON (value: unknown, depth = 0): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null
+  // -0 is written as 0: so it is read.
+  if (typeof value === 'number') return Number.isFinite(value) ? (value === 0 ? 0 : value) : null
   if (typeof value === 'bigint') throw new TypeError('a bigint cannot be serialized')
   if (value === null || typeof value !== 'object') return value
   // A Date is read with Date's own methods, never its overrides.

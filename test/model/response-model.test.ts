@@ -574,3 +574,23 @@ test('a typebox Refine that throws is the coded 500, and its message stays in th
   t.notOk(res.body.includes('secret value') || res.body.includes('refinement broke'))
   t.same(logs.find(log => log.err?.code === 'FST_TEMP_RESPONSE_INVALID_RESPONSE')?.err.details, [{ path: '', message: 'the data cannot be checked: refinement broke' }])
 })
+
+test('-0 is checked as the 0 it is sent as: uniqueItems tells them apart no more', async t => {
+  const ajv = draft07()
+  const app = await build(t)
+  const cases: Array<[object, unknown]> = [
+    [{ type: 'array', items: { type: 'number' }, uniqueItems: true }, [0, -0]],
+    [{ type: 'array', uniqueItems: true }, [{ a: 0 }, { a: -0 }]],
+    [{ type: 'array', items: { type: 'array' }, uniqueItems: true }, [[1, { b: -0 }], [1, { b: 0 }]]],
+    [{ type: 'array', items: { type: 'integer' }, not: { uniqueItems: true } }, [0, -0]],
+    [{ type: 'array', items: { type: 'number' }, uniqueItems: true }, [0, 1]]
+  ]
+  cases.forEach(([schema, value], i) => app.get(`/${i}`, { schema: { response: { 200: schema } } }, async () => value))
+  const verdicts = []
+  for (let i = 0; i < cases.length; i++) {
+    const res = await app.inject(`/${i}`)
+    verdicts.push(res.statusCode)
+    if (res.statusCode === 200) t.ok(ajv.validate(cases[i][0], res.json()), `${res.body} passes Ajv`)
+  }
+  t.same(verdicts, [500, 500, 500, 200, 200])
+})
