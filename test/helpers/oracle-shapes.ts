@@ -4,9 +4,9 @@ import Type from 'typebox'
 /** What a response schema of the oracle says, independent of the dialect it is written in. */
 export type Shape =
   | { kind: 'object', props: Record<string, Shape>, optional?: string[], closed?: boolean, pattern?: [string, Shape] }
-  | { kind: 'array', items: Shape, minItems?: number }
+  | { kind: 'array', items: Shape, minItems?: number, uniqueItems?: boolean }
   | { kind: 'integer', maximum?: number }
-  | { kind: 'number' }
+  | { kind: 'number', multipleOf?: number }
   | { kind: 'string', format?: 'date-time' | 'email' }
   | { kind: 'boolean' }
   | { kind: 'null' }
@@ -49,6 +49,14 @@ export const shapes: Record<string, Shape> = {
     props: { labels: { kind: 'object', props: {}, closed: true, pattern: ['^x-', str] } }
   },
   flags: { kind: 'array', items: { kind: 'enum', values: [true] } },
+  // multipleOf as Ajv reads it (float division), uniqueItems over numbers that JSON may write alike (-0).
+  prices: {
+    kind: 'object',
+    props: {
+      amounts: { kind: 'array', items: { kind: 'number', multipleOf: 0.01 }, uniqueItems: true },
+      step: { kind: 'number', multipleOf: 0.5 }
+    }
+  },
   event: {
     kind: 'object',
     props: {
@@ -59,6 +67,10 @@ export const shapes: Record<string, Shape> = {
       kind: { kind: 'union', of: [{ kind: 'enum', values: ['a', 'b'] }, { kind: 'null' }] }
     }
   }
+}
+
+function arrayOptions (shape: Extract<Shape, { kind: 'array' }>): object {
+  return { ...(shape.minItems === undefined ? {} : { minItems: shape.minItems }), ...(shape.uniqueItems === true ? { uniqueItems: true } : {}) }
 }
 
 /** Builds a schema of one dialect: typebox 1.x and @sinclair/typebox 0.34 share TypeBox's names. */
@@ -73,9 +85,9 @@ function typebox (T: any, shape: Shape): unknown {
       }
       return T.Object(props, options)
     }
-    case 'array': return T.Array(typebox(T, shape.items), shape.minItems === undefined ? {} : { minItems: shape.minItems })
+    case 'array': return T.Array(typebox(T, shape.items), arrayOptions(shape))
     case 'integer': return T.Integer(shape.maximum === undefined ? {} : { maximum: shape.maximum })
-    case 'number': return T.Number()
+    case 'number': return T.Number(shape.multipleOf === undefined ? {} : { multipleOf: shape.multipleOf })
     case 'string': return T.String(shape.format === undefined ? {} : { format: shape.format })
     case 'boolean': return T.Boolean()
     case 'null': return T.Null()
@@ -97,7 +109,8 @@ function json (shape: Shape): unknown {
         ...(shape.pattern ? { patternProperties: { [shape.pattern[0]]: json(shape.pattern[1]) } } : {})
       }
     }
-    case 'array': return { type: 'array', items: json(shape.items), ...(shape.minItems === undefined ? {} : { minItems: shape.minItems }) }
+    case 'array': return { type: 'array', items: json(shape.items), ...arrayOptions(shape) }
+    case 'number': return shape.multipleOf === undefined ? { type: 'number' } : { type: 'number', multipleOf: shape.multipleOf }
     case 'union': return { anyOf: shape.of.map(json) }
     case 'enum': return { enum: shape.values }
     case 'integer': return shape.maximum === undefined ? { type: 'integer' } : { type: 'integer', maximum: shape.maximum }

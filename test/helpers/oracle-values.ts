@@ -50,7 +50,12 @@ export function validPlain (shape: Shape): fc.Arbitrary<unknown> {
     }
     case 'array': return fc.array(validPlain(shape.items), { maxLength: 3 })
     case 'integer': return fc.integer({ min: -1000, max: shape.maximum ?? 1000 })
-    case 'number': return fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
+    case 'number': {
+      const { multipleOf } = shape
+      if (multipleOf === undefined) return fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
+      // Small multiples, which floating-point division often misses (0.07 / 0.01), and large ones.
+      return fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: -1e9, max: 1e9 })).map(n => n * multipleOf)
+    }
     case 'string':
       if (shape.format === 'email') return emails
       return shape.format === 'date-time' ? dates.map(ms => new Date(ms).toISOString()) : fc.string({ maxLength: 8 })
@@ -106,6 +111,8 @@ function hostile (shape: Shape, depth: number): Weighted {
         ]
       : [{ weight: 1, arbitrary: fc.constant({ t: 'stringish' }) }, { weight: 1, arbitrary: fc.constant({ t: 'json', v: 42 }) }]
     case 'boolean': return [{ weight: 2, arbitrary: fc.boolean().map(v => ({ t: 'boxedBoolean', v })) }]
+    // -0 (sent as 0), and what floating-point division makes of multiples.
+    case 'number': return [{ weight: 2, arbitrary: fc.constantFrom(-0, 0.07, 19.99, 1.00000000001, 799576780.75).map(v => ({ t: 'json', v })) }]
     case 'enum': return shape.values.includes(true) ? [{ weight: 2, arbitrary: fc.boolean().map(v => ({ t: 'boxedBoolean', v })) }] : []
     case 'union': return shape.of.flatMap(of => hostile(of, depth))
     default: return []

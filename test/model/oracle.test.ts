@@ -11,7 +11,8 @@ import { ingredients, PLANTED_DATE, recipeFor, SECRET } from '../helpers/oracle-
 tap.setTimeout(120_000)
 
 // The oracle: returned values mixing plain data with hostile ones (toJSON/toString/valueOf objects,
-// getters that answer differently on each read, Proxies, sparse arrays, Dates with overridden
+// getters that answer differently on each read, Proxies, sparse arrays, -0 and floating-point
+// multiples under multipleOf and uniqueItems, Dates with overridden
 // methods and Date subclasses, class instances with prototype getters, planted secrets), from
 // routes in each dialect. Every 2xx body is parsed and re-checked with Ajv (draft-07, ajv-formats)
 // against the schema of its status; no body carries a planted secret; every error is the coded
