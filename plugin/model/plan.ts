@@ -1,6 +1,6 @@
 import { Compile } from 'typebox/compile'
 import type { TSchema } from 'typebox'
-import { formatName, isObject, multipleOfKey, refPointer, resolvePointer } from './schema-bundle.ts'
+import { formatName, isObject, multipleOfKey, refPointer, resolvePointer, uniqueItemsKey } from './schema-bundle.ts'
 import { branchBody } from './plan-branches.ts'
 import type { BranchCompiler } from './plan-branches.ts'
 import { callToJSON, dateString, isIntegerLike, isSkipped, put, readJSON, readUnion, types, ValueMismatch } from './snapshot-runtime.ts'
@@ -25,9 +25,9 @@ type Node = Record<string, unknown>
 
 // fast-json-stringify's inference lists (index.js inferTypeByKeyword), in its order.
 const objectKeywords = ['properties', 'required', 'additionalProperties', 'patternProperties', 'maxProperties', 'minProperties', 'dependencies']
-const arrayKeywords = ['items', 'additionalItems', 'maxItems', 'minItems', 'uniqueItems', 'contains']
+const arrayKeywords = ['items', 'additionalItems', 'maxItems', 'minItems', 'uniqueItems', uniqueItemsKey, 'contains']
 const stringKeywords = ['maxLength', 'minLength', 'pattern']
-// The bundle keeps `multipleOf` under its own key (schema-bundle.ts, multipleOfKey).
+// The bundle keeps `multipleOf` and `uniqueItems: true` under keys of its own (schema-bundle.ts).
 const numberKeywords = [multipleOfKey, 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum']
 const primitives = new Set(['string', 'number', 'integer', 'boolean', 'null'])
 

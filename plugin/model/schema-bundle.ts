@@ -133,6 +133,7 @@ function copyNode (bundler: Bundler, value: Node, place: Place): Node {
   if (numeric === 'int32' || numeric === 'int64') numericFormat(node, numeric, place.pointer)
   if ('~refine' in node && !isRefinements(node['~refine'])) throw new UncheckableSchema(`~refine at ${place.pointer} is not a list of typebox refinements: the checker would ignore it`)
   if (typeof node.multipleOf === 'number') divisibleAsAjvReads(node)
+  if (node.uniqueItems === true) uniqueAsAjvReads(node)
   checkType(node.type)
   if (node.nullable === true && typeof node.type === 'string') node.type = [node.type, 'null']
   return node
@@ -201,6 +202,47 @@ function divisibleAsAjvReads (node: Node): void {
   delete node.multipleOf
   node[multipleOfKey] = divisor
   node['~refine'] = [...(node['~refine'] as Refinement[] | undefined ?? []), refinement]
+}
+
+/** The bundle's key for a node's `uniqueItems: true`, which the checker reads from its `~refine` instead. */
+export const uniqueItemsKey = '~uniqueItems'
+
+/** Whether two JSON values are equal as Ajv's deep equality reads them: key order aside. */
+function isEqualJSON (a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, i) => isEqualJSON(item, (b as unknown[])[i]))
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every(key => Object.hasOwn(b, key) && isEqualJSON((a as Node)[key], (b as Node)[key]))
+}
+
+/**
+ * `uniqueItems` as Ajv reads it: no two items deep-equal. The checker's own test compares hashes
+ * of the items, which collide (`[['a', 'b'], ['a\nb']]`, two lone surrogates) and refuse valid data.
+ */
+export function isUnique (items: unknown[]): boolean {
+  const primitives = new Set<unknown>()
+  const objects: unknown[] = []
+  for (const item of items) {
+    if (item !== null && typeof item === 'object') {
+      if (objects.some(other => isEqualJSON(item, other))) return false
+      objects.push(item)
+    } else if (primitives.has(item)) {
+      return false
+    } else {
+      primitives.add(item)
+    }
+  }
+  return true
+}
+
+const unique: Refinement = { check: value => !Array.isArray(value) || isUnique(value), error: () => 'must not have duplicate items' }
+
+/** Hands the checker a node's `uniqueItems: true` as a refinement that reads it as Ajv does. */
+function uniqueAsAjvReads (node: Node): void {
+  delete node.uniqueItems
+  node[uniqueItemsKey] = true
+  node['~refine'] = [...(node['~refine'] as Refinement[] | undefined ?? []), unique]
 }
 
 /** The prefixes formats are registered under for the checker (formats.ts, resolveFormat). */

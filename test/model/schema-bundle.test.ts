@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox'
 import { resolveFormat } from '../../plugin/model/formats.ts'
 import { declaredHeaderNames, findBodyCheck } from '../../plugin/model/response-model.ts'
 import type { StatusModel } from '../../plugin/model/response-model.ts'
-import { bundleSchema, isMultipleOf, resolvePointer, UncheckableSchema } from '../../plugin/model/schema-bundle.ts'
+import { bundleSchema, isMultipleOf, isUnique, resolvePointer, UncheckableSchema } from '../../plugin/model/schema-bundle.ts'
 import { derefIn } from '../../plugin/model/plan.ts'
 
 // The pieces of the response model one by one: bundling and formats (the plan has plan.test.ts). The HTTP behaviour is in response-model.test.ts and dialects.test.ts.
@@ -197,4 +197,19 @@ test('multipleOf goes to the checker as a refinement beside an application\'s ow
   t.equal((schema['~refine'] as unknown[])[0], own)
   const checker = Compile(node as never)
   t.same([4, 12, 3].map(value => checker.Check(value)), [true, false, false])
+})
+
+test('isUnique answers as Ajv\'s uniqueItems does', async t => {
+  const verdict = draft07().compile({ uniqueItems: true })
+  const small = fc.oneof(fc.constantFrom(0, 1, '', 'a', 'a\nb', '\u0006', '\ud800', '\udc00', '\ufffd', null, true, false), fc.string({ maxLength: 2 }))
+  const item = fc.letrec(tie => ({
+    value: fc.oneof({ depthSize: 'small' }, small, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('value'), { maxKeys: 3, noNullPrototype: true }))
+  })).value
+  let duplicates = 0
+  fc.assert(fc.property(fc.array(item, { maxLength: 6 }), items => {
+    const expected = verdict(items)
+    if (!expected) duplicates++
+    return isUnique(items) === expected
+  }), { seed: 20261207, numRuns: 5_000 })
+  t.ok(duplicates > 250, 'a fair share of the arrays have duplicates')
 })
