@@ -25,6 +25,7 @@ import { buildStandardModel, hasStandardBody, noStatusSchema, refuseStandardSche
 import type { SerializerCompiler, StandardRoute } from './model/zod.ts'
 import { droppedBody, invalidResponse } from './model/serializer.ts'
 import { createSerializerCompiler, expectBody, isCheckedBySerializer, resolveSerializers, usesDefaultSerializer } from './model/route-serializer.ts'
+import { sharedSchemasAsAdded } from './model/shared-schemas.ts'
 import { getHolder, markAnswered } from './holder/request-holder.ts'
 import { kAppliedStatus, kFailed, kRouteHooked, kSerializedBody } from './symbols.ts'
 import { guardPayload, isErrorResponse, markSerialized } from './guard.ts'
@@ -86,7 +87,7 @@ export async function buildResponseModels (pending: PendingModel[]): Promise<voi
     if (!('encoder' in entry)) entry.encoder = await buildRouteEncoder(response as Record<string, Record<string, unknown>>, instance, route, formats)
     settings.encoder = entry.encoder as ResponseEncoder | null
     if (settings.validateResponse) {
-      entry.model ??= buildResponseModel(response, { route, shared: instance.getSchemas(), sinclair: await formats(), compiled })
+      entry.model ??= buildResponseModel(response, { route, shared: sharedSchemasAsAdded(instance), sinclair: await formats(), compiled })
       settings.model = entry.model
       resolveSerializers(settings, entry.model, instance.getSchemas())
     }

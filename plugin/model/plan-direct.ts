@@ -5,7 +5,7 @@ import { intersected, nullableNode, plainNode, Uncovered, unionNode } from './pl
 import type { NodeReader } from './plan-direct-nodes.ts'
 import { DirectMismatch, noted, ownMismatch, primitiveMismatch, readPrimitive, within } from './plan-direct-runtime.ts'
 import { writeString } from './plan-writer.ts'
-import { escapePointer, formatName, isMultipleOf, isObject, multipleOfKey } from './schema-bundle.ts'
+import { escapePointer, formatName, hasRefinedRef, isMultipleOf, isObject, multipleOfKey } from './schema-bundle.ts'
 import { callToJSON, isSkipped, readJSON, readUnion } from './snapshot-runtime.ts'
 import { unionDateFormat } from './plan-branches.ts'
 
@@ -256,6 +256,8 @@ function otherKeys (compiler: DirectCompiler, node: Node, declared: string[]): s
  * direct path does not cover (the plan's own steps serve it then).
  */
 export function compileDirect (root: unknown, deref: (schema: unknown) => unknown): DirectWriter | null {
+  // It follows a `$ref` alone: refinements beside one are the checker's to run.
+  if (hasRefinedRef(root as Node)) return null
   const compiler: DirectCompiler = { defs: (root as Node).$defs, deref, code: [], values: [], names: new Map(), merged: new Map() }
   let entry: string
   try {

@@ -98,8 +98,10 @@ function body (compiler: Compiler, node: Node): string {
 function primitiveBody (node: Node, types: string[], inferred: boolean): string {
   // -0 is sent as 0, and checked so: typebox's uniqueItems tells them apart, JSON does not.
   const numeric = types.includes('number') || types.includes('integer')
+  // Where no type is checked, a primitive is read as JSON writes it too: a non-finite number is `null`.
+  const read = inferred ? 'j(v)' : numeric ? 'v === 0 ? 0 : v' : 'v'
   return [
-    `if (v === null || typeof v !== 'object') return ${numeric ? 'v === 0 ? 0 : v' : 'v'}`,
+    `if (v === null || typeof v !== 'object') return ${read}`,
     types.includes('string') ? `if (t.isDate(v)) return d(v, ${JSON.stringify(formatName(node))})` : '',
     // toJSON() once, as JSON.stringify: its result is what is checked, an object still an object
     // (the check rejects it). Where no type is checked, any object is read as JSON reads it.

@@ -88,22 +88,33 @@ type Compiled = ReturnType<typeof Compile> & { root: SchemaObject, read?: Reader
 const functionIds = new WeakMap<object, number>()
 let functionCount = 0
 
+/** What JSON cannot tell apart in a bundle: a function (a refinement's check) by its identity, `undefined`, a non-finite number. */
+function unwritten (value: unknown): string | null {
+  if (typeof value === 'function') {
+    let id = functionIds.get(value)
+    if (id === undefined) functionIds.set(value, id = functionCount++)
+    return `f${id}`
+  }
+  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return String(value)
+  return null
+}
+
 /**
- * A bundle's JSON, with each function in it (a typebox refinement's check) named by its identity
- * and its place: two bundles JSON alike but for their functions never share a check.
+ * A bundle's JSON, with each value JSON would drop or write as `null` named with its place: two
+ * bundles JSON alike but for such values (`const: Infinity` and `const: null`, two refinements)
+ * never share a check.
  */
 function bundleKey (root: SchemaObject): string {
-  const functions: string[] = []
+  const found: string[] = []
   let place = 0
   const json = JSON.stringify(root, (_key, value: unknown) => {
     place++
-    if (typeof value !== 'function') return value
-    let id = functionIds.get(value)
-    if (id === undefined) functionIds.set(value, id = functionCount++)
-    functions.push(`${place}:${id}`)
+    const name = unwritten(value)
+    if (name === null) return value
+    found.push(`${place}:${name}`)
     return null
   })
-  return functions.length === 0 ? json : `${json} ${functions.join(',')}`
+  return found.length === 0 ? json : `${json} ${found.join(',')}`
 }
 
 function compileBundle (schema: unknown, context: ModelContext, where: string): Compiled {
@@ -153,9 +164,14 @@ export function compileHeader (schema: unknown, context: ModelContext, where: st
   // On the wire every header is a string. It passes as itself, or as the number
   // or boolean it spells exactly: '3' is an integer, '3.5', ' 3' and 'true' are not.
   return function checkHeader (value) {
-    return validator.Check(value) ||
-      (jsonNumberRE.test(value) && validator.Check(Number(value))) ||
-      ((value === 'true' || value === 'false') && validator.Check(value === 'true'))
+    try {
+      return validator.Check(value) ||
+        (jsonNumberRE.test(value) && validator.Check(Number(value))) ||
+        ((value === 'true' || value === 'false') && validator.Check(value === 'true'))
+    } catch {
+      // An application's refinement threw: the value is not shown to match.
+      return false
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { buildResponseEncoder, reachesAnyCodec } from './response-encoder.ts'
 import type { ResponseEncoder } from './response-encoder.ts'
 import { compileValueCheck } from './response-model.ts'
 import type { ResponseMismatch } from './response-model.ts'
-import { findSharedSchemas } from './shared-schemas.ts'
+import { findSharedSchemas, sharedSchemasAsAdded } from './shared-schemas.ts'
 
 /**
  * Builds the encoder of one route at `ready()`, with its shared schemas as they were added,
@@ -19,7 +19,7 @@ export async function buildRouteEncoder (
 ): Promise<ResponseEncoder | null> {
   const shared = findSharedSchemas(instance)
   if (!reachesAnyCodec(response, shared)) return null
-  const context = { route, shared: instance.getSchemas(), sinclair: await formats() }
+  const context = { route, shared: sharedSchemasAsAdded(instance), sinclair: await formats() }
   return buildResponseEncoder(response, {
     shared,
     compileCheck (schema) {

@@ -29,6 +29,8 @@ interface Bundler {
   schemas: Set<string>
   /** Members copied as data that a `$ref` reads as a schema: their pointer, to that copy's. */
   asSchema: Map<string, string>
+  /** Whether a `$ref` carries refinements beside it. */
+  refinedRef: boolean
 }
 
 /** Keywords whose value is a schema, or an array of schemas. */
@@ -109,7 +111,8 @@ function copyNode (bundler: Bundler, value: Node, place: Place): Node {
   }
   for (const key of Object.keys(value)) {
     const item = value[key]
-    if (key === '$id') continue
+    // The bundle's own keys are written below, never taken from the schema.
+    if (key === '$id' || ownKeys.has(key)) continue
     if (laterKeywords.has(key)) {
       throw new UncheckableSchema(`${key} at ${place.pointer} is not a draft-07 keyword: fast-json-stringify and Ajv ignore it, the checker would apply it (write a tuple as items: [...] with additionalItems)`)
     }
@@ -125,13 +128,11 @@ function copyNode (bundler: Bundler, value: Node, place: Place): Node {
       node[key] = item
     }
   }
-  // typebox 1.x keeps a Refine's checks in a hidden `~refine`: the checker runs them.
-  if (Object.hasOwn(value, '~refine')) node['~refine'] = value['~refine']
+  copyRefinements(value, node, place.pointer)
   if (typeof node.format === 'string') node.format = bundler.format(node.format, value)
   const numeric = formatName(node)
   // Whoever checks it on strings (an application may have replaced it): on numbers it is ajv-formats'.
   if (numeric === 'int32' || numeric === 'int64') numericFormat(node, numeric, place.pointer)
-  if ('~refine' in node && !isRefinements(node['~refine'])) throw new UncheckableSchema(`~refine at ${place.pointer} is not a list of typebox refinements: the checker would ignore it`)
   if (typeof node.multipleOf === 'number') divisibleAsAjvReads(node)
   if (node.uniqueItems === true) uniqueAsAjvReads(node)
   checkType(node.type)
@@ -185,8 +186,40 @@ export function isMultipleOfRefinement (node: Node): boolean {
   return refinements.length === 1 && refinements[0] === divisors.get(node[multipleOfKey] as number)
 }
 
-function isRefinements (value: unknown): boolean {
+function isRefinements (value: unknown): value is Refinement[] {
   return Array.isArray(value) && value.every(item => isObject<Refinement>(item) && typeof item.check === 'function' && typeof item.error === 'function')
+}
+
+/** Keys the bundle writes itself: the same names in a schema are not the bundle's to read. */
+const ownKeys = new Set(['~refine', '~multipleOf', '~uniqueItems'])
+
+const guarded = new WeakMap<Refinement, Refinement>()
+
+/**
+ * An application's refinement, handed a copy of the value: the value checked is the one written
+ * next, and a refinement that changed it would have the change sent unchecked.
+ */
+function guardRefinement (refinement: Refinement): Refinement {
+  let guard = guarded.get(refinement)
+  if (guard === undefined) {
+    const copyOf = (value: unknown): unknown => value !== null && typeof value === 'object' ? structuredClone(value) : value
+    guarded.set(refinement, guard = {
+      check: value => refinement.check(copyOf(value)),
+      error: value => refinement.error(copyOf(value))
+    })
+  }
+  return guard
+}
+
+/**
+ * typebox 1.x keeps a Refine's checks in a hidden `~refine`: the checker runs them, beside a
+ * `$ref` too (typebox applies its siblings), each on a copy of the value.
+ */
+function copyRefinements (value: Node, node: Node, pointer: string): void {
+  if (!Object.hasOwn(value, '~refine')) return
+  const refinements = value['~refine']
+  if (!isRefinements(refinements)) throw new UncheckableSchema(`~refine at ${pointer} is not a list of typebox refinements: the checker would ignore it`)
+  node['~refine'] = refinements.map(guardRefinement)
 }
 
 /** Hands the checker a node's `multipleOf` as a refinement that reads it as Ajv does. */
@@ -207,31 +240,29 @@ function divisibleAsAjvReads (node: Node): void {
 /** The bundle's key for a node's `uniqueItems: true`, which the checker reads from its `~refine` instead. */
 export const uniqueItemsKey = '~uniqueItems'
 
-/** Whether two JSON values are equal as Ajv's deep equality reads them: key order aside. */
-function isEqualJSON (a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, i) => isEqualJSON(item, (b as unknown[])[i]))
-  const keys = Object.keys(a)
-  return keys.length === Object.keys(b).length && keys.every(key => Object.hasOwn(b, key) && isEqualJSON((a as Node)[key], (b as Node)[key]))
+/**
+ * A JSON value written with its keys sorted: two values have the same one exactly where Ajv's
+ * deep equality takes them for equal (numbers by value, key order aside, strings as JSON escapes
+ * them, lone surrogates included).
+ */
+function canonical (value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value)
+  if (Array.isArray(value)) return '[' + value.map(canonical).join(',') + ']'
+  return '{' + Object.keys(value).sort().map(key => JSON.stringify(key) + ':' + canonical((value as Node)[key])).join(',') + '}'
 }
 
 /**
- * `uniqueItems` as Ajv reads it: no two items deep-equal. The checker's own test compares hashes
- * of the items, which collide (`[['a', 'b'], ['a\nb']]`, two lone surrogates) and refuse valid data.
+ * `uniqueItems` as Ajv reads it: no two items deep-equal, found in linear time. The checker's own
+ * test compares hashes of the items, which collide (`[['a', 'b'], ['a\nb']]`, two lone
+ * surrogates) and refuse valid data.
  */
 export function isUnique (items: unknown[]): boolean {
-  const primitives = new Set<unknown>()
-  const objects: unknown[] = []
+  const seen = new Set<unknown>()
   for (const item of items) {
-    if (item !== null && typeof item === 'object') {
-      if (objects.some(other => isEqualJSON(item, other))) return false
-      objects.push(item)
-    } else if (primitives.has(item)) {
-      return false
-    } else {
-      primitives.add(item)
-    }
+    // Primitives by value, objects and arrays by their canonical JSON (a string: never a primitive's twin).
+    const key = item !== null && typeof item === 'object' ? canonical(item) : typeof item === 'string' ? JSON.stringify(item) : item
+    if (seen.has(key)) return false
+    seen.add(key)
   }
   return true
 }
@@ -267,6 +298,8 @@ const refSiblings = new Set(['definitions', '$defs'])
 /** A `$ref` overrides its siblings (draft-07 8.3), `$id` included: it does not move the base URI either. */
 function copyRef (bundler: Bundler, value: Node, place: Place): Node {
   const node: Node = { $ref: value.$ref }
+  copyRefinements(value, node, place.pointer)
+  if ('~refine' in node) bundler.refinedRef = true
   for (const key of Object.keys(value)) {
     const item = value[key]
     if (!refSiblings.has(key) || !isObject(item)) continue
@@ -378,9 +411,20 @@ function copyAsSchema (bundler: Bundler, value: unknown, pointer: string, base: 
 export function bundleSchema (schema: unknown, shared: Record<string, unknown>, format: Bundler['format']): Node {
   const defs: Node = {}
   const root: Node = { $defs: defs, $ref: '#/$defs/schema' }
-  const bundler: Bundler = { shared, ids: new Map(), defs, refs: [], format, ancestors: new Set(), schemas: new Set(), asSchema: new Map() }
+  const bundler: Bundler = { shared, ids: new Map(), defs, refs: [], format, ancestors: new Set(), schemas: new Set(), asSchema: new Map(), refinedRef: false }
   defs.schema = copy(bundler, schema, { pointer: '/$defs/schema', base: '', basePointer: '/$defs/schema' })
   // Embedding a shared schema can add refs: walk until none is left.
   for (let i = 0; i < bundler.refs.length; i++) rewriteRef(bundler, root, bundler.refs[i])
+  if (bundler.refinedRef) refinedRefs.add(root)
   return root
+}
+
+const refinedRefs = new WeakSet<Node>()
+
+/**
+ * Whether a bundle has a `$ref` with refinements beside it: the checker runs them, a reading that
+ * follows the `$ref` alone would not.
+ */
+export function hasRefinedRef (root: Node): boolean {
+  return refinedRefs.has(root)
 }

@@ -599,3 +599,98 @@ test('uniqueItems is read as Ajv reads it: -0 is the 0 it is sent as, and no has
   }
   t.same(verdicts, [500, 500, 500, 200, 200, 200, 200, 200, 500])
 })
+
+test('a typebox Refine is handed a copy: what it changes is never sent', async t => {
+  const app = await build(t)
+  const Mutating = Type1.Refine(Type1.Object({ a: Type1.Number(), list: Type1.Array(Type1.Number()) }), value => {
+    (value as Record<string, unknown>).a = 'evil';
+    (value.list as unknown[]).push('x')
+    return true
+  })
+  app.get('/', { schema: { response: { 200: Mutating } } }, async () => ({ a: 1, list: [2] }))
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 200)
+  t.equal(res.body, '{"a":1,"list":[2]}', 'the checked value, as JSON')
+})
+
+test('a typebox Refine beside a Ref, or inside a shared schema, is checked', async t => {
+  const app = await build(t)
+  const even = (value: number): boolean => value % 2 === 0
+  app.addSchema(Type1.Number({ $id: 'Num' }))
+  app.addSchema(Type1.Refine(Type1.Number({ $id: 'EvenNum' }), even))
+  app.get('/ref/:n', { schema: { response: { 200: Type1.Object({ n: Type1.Refine(Type1.Ref('Num'), even) }) } } }, async request => ({ n: Number((request.params as { n: string }).n) }))
+  app.get('/shared/:n', { schema: { response: { 200: Type1.Object({ n: Type1.Ref('EvenNum') }) } } }, async request => ({ n: Number((request.params as { n: string }).n) }))
+  t.same(await Promise.all(['/ref/4', '/ref/3', '/shared/4', '/shared/3'].map(async url => (await app.inject(url)).statusCode)), [200, 500, 200, 500])
+})
+
+test('a declared header whose Refine throws is the coded 500, its message never sent', async t => {
+  const app = await build(t)
+  const schema = {
+    type: 'object',
+    properties: { a: { type: 'number' } },
+    headers: { 'x-n': Type1.Refine(Type1.String(), value => { throw new Error(`bad header ${value}`) }) }
+  }
+  app.get('/', { schema: { response: { 200: schema } } }, async request => {
+    request.response.headers.set('x-n', 'secret-token-123')
+    return { a: 1 }
+  })
+  const res = await app.inject('/')
+  t.equal(res.statusCode, 500)
+  t.equal(res.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+  t.notOk(res.body.includes('secret-token-123') || res.body.includes('bad header'))
+  t.equal(res.headers['x-n'], undefined)
+})
+
+test('keys named like the bundle\'s own (~multipleOf, ~uniqueItems) are not keywords', async t => {
+  const app = await build(t)
+  app.get('/n', { schema: { response: { 200: { type: 'object', properties: { n: { type: 'number', '~multipleOf': 3 } } } } } }, async () => ({ n: 4 }))
+  app.get('/l', { schema: { response: { 200: { type: 'object', properties: { l: { type: 'array', '~uniqueItems': true } } } } } }, async () => ({ l: [1, 1] }))
+  t.equal((await app.inject('/n')).body, '{"n":4}')
+  t.equal((await app.inject('/l')).body, '{"l":[1,1]}')
+})
+
+test('where no type is checked, a value is read as JSON writes it: a non-finite number is null, a bigint a coded 500', async t => {
+  const app = await build(t)
+  const value = (request: { query: unknown }): unknown => ({ big: 4n, inf: Infinity, nan: Number.NaN })[(request.query as { v: string }).v]
+  app.get('/not-null', { schema: { response: { 200: { type: 'object', properties: { a: { minimum: 0, not: { type: 'null' } } } } } } }, async request => ({ a: value(request) }))
+  app.get('/multiple', { schema: { response: { 200: { type: 'object', properties: { a: { multipleOf: 2 } } } } } }, async request => ({ a: value(request) }))
+  app.get('/unique', { schema: { response: { 200: { type: 'array', uniqueItems: true, items: { minimum: 0 } } } } }, async () => [Infinity, null])
+  t.equal((await app.inject('/not-null?v=inf')).statusCode, 500, 'null is what would be sent, and `not null` refuses it')
+  t.equal((await app.inject('/multiple?v=nan')).body, '{"a":null}', 'as plain Fastify sends it')
+  t.equal((await app.inject('/unique')).statusCode, 500, '[null,null] is not unique')
+  const big = await app.inject('/multiple?v=big')
+  t.equal(big.statusCode, 500)
+  t.equal(big.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
+})
+
+test('routes share a compiled check only where nothing JSON erases tells their schemas apart', async t => {
+  class Is {
+    readonly wanted: number
+    constructor (wanted: number) {
+      this.wanted = wanted
+    }
+
+    check (value: unknown): boolean { return value === this.wanted }
+    error (): string { return `must be ${this.wanted}` }
+  }
+  const refined = (refinement: Is): object => {
+    const n = { type: 'number' }
+    Object.defineProperty(n, '~refine', { value: [refinement] })
+    return { type: 'object', properties: { n } }
+  }
+  const app = await build(t)
+  app.get('/null', { schema: { response: { 200: { type: 'object', properties: { n: { type: ['number', 'null'], const: null } } } } } }, async () => ({ n: null }))
+  app.get('/infinity', { schema: { response: { 200: { type: 'object', properties: { n: { type: ['number', 'null'], const: Infinity } } } } } }, async () => ({ n: null }))
+  app.get('/one', { schema: { response: { 200: refined(new Is(1)) } } }, async () => ({ n: 1 }))
+  app.get('/two', { schema: { response: { 200: refined(new Is(2)) } } }, async () => ({ n: 1 }))
+  t.same(await Promise.all(['/null', '/infinity', '/one', '/two'].map(async url => (await app.inject(url)).statusCode)), [200, 500, 200, 500])
+})
+
+test('uniqueItems over many distinct objects', async t => {
+  const app = await build(t)
+  const items = Array.from({ length: 5000 }, (_, i) => ({ id: i, tags: [String(i % 7)] }))
+  app.get('/:dup', { schema: { response: { 200: { type: 'array', uniqueItems: true, items: { type: 'object', properties: { id: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } } } } } } },
+    async request => (request.params as { dup: string }).dup === 'yes' ? [...items, { tags: [String(4996 % 7)], id: 4996 }] : items)
+  t.equal((await app.inject('/no')).statusCode, 200)
+  t.equal((await app.inject('/yes')).statusCode, 500, 'the duplicate, keys in another order')
+})
