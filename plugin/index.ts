@@ -60,7 +60,7 @@ const plugin: FastifyPluginAsync<FastifyTemporaryResponseOptions> = async functi
   keepSharedCodecs(fastify)
   const earlySchemas = Object.keys(fastify.getSchemas())
   if (earlySchemas.length !== 0) {
-    fastify.log.warn(`fastify-temporary-response: shared schemas added before the plugin was registered (${earlySchemas.join(', ')}) are known only as Fastify's copies, which drop TypeBox codecs. Register the plugin before addSchema() if they hold any`)
+    fastify.log.warn(`fastify-temporary-response: shared schemas added before the plugin was registered (${earlySchemas.join(', ')}) are known only as Fastify's copies, which drop TypeBox codecs and refinements. Register the plugin before addSchema() if they hold any`)
   }
   const pending: PendingModel[] = []
   fastify.addHook('onRoute', createOnRoute(route, pending, wrapSseDecorator(fastify)))

@@ -88,33 +88,24 @@ type Compiled = ReturnType<typeof Compile> & { root: SchemaObject, read?: Reader
 const functionIds = new WeakMap<object, number>()
 let functionCount = 0
 
-/** What JSON cannot tell apart in a bundle: a function (a refinement's check) by its identity, `undefined`, a non-finite number. */
-function unwritten (value: unknown): string | null {
-  if (typeof value === 'function') {
-    let id = functionIds.get(value)
-    if (id === undefined) functionIds.set(value, id = functionCount++)
-    return `f${id}`
-  }
-  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return String(value)
-  return null
-}
-
 /**
- * A bundle's JSON, with each value JSON would drop or write as `null` named with its place: two
- * bundles JSON alike but for such values (`const: Infinity` and `const: null`, two refinements)
- * never share a check.
+ * A bundle's JSON, with each function in it (a refinement's check) named by its identity and its
+ * place: two bundles JSON alike but for their refinements never share a check. Nothing else a
+ * check reads can be what JSON erases: `const` and `enum` hold JSON values only (schema-bundle.ts),
+ * and bounds that are not finite numbers fail the meta-schema check.
  */
 function bundleKey (root: SchemaObject): string {
-  const found: string[] = []
+  const functions: string[] = []
   let place = 0
   const json = JSON.stringify(root, (_key, value: unknown) => {
     place++
-    const name = unwritten(value)
-    if (name === null) return value
-    found.push(`${place}:${name}`)
+    if (typeof value !== 'function') return value
+    let id = functionIds.get(value)
+    if (id === undefined) functionIds.set(value, id = functionCount++)
+    functions.push(`${place}:${id}`)
     return null
   })
-  return found.length === 0 ? json : `${json} ${found.join(',')}`
+  return functions.length === 0 ? json : `${json} ${functions.join(',')}`
 }
 
 function compileBundle (schema: unknown, context: ModelContext, where: string): Compiled {

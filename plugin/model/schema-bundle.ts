@@ -129,6 +129,9 @@ function copyNode (bundler: Bundler, value: Node, place: Place): Node {
     }
   }
   copyRefinements(value, node, place.pointer)
+  if (('const' in node && !isJSONValue(node.const)) || (Array.isArray(node.enum) && !node.enum.every(item => isJSONValue(item)))) {
+    throw new UncheckableSchema(`${'const' in node ? 'const' : 'enum'} at ${place.pointer} holds a value JSON cannot (a Date, a RegExp, Infinity...), which no response can equal`)
+  }
   if (typeof node.format === 'string') node.format = bundler.format(node.format, value)
   const numeric = formatName(node)
   // Whoever checks it on strings (an application may have replaced it): on numbers it is ajv-formats'.
@@ -202,13 +205,36 @@ const guarded = new WeakMap<Refinement, Refinement>()
 function guardRefinement (refinement: Refinement): Refinement {
   let guard = guarded.get(refinement)
   if (guard === undefined) {
-    const copyOf = (value: unknown): unknown => value !== null && typeof value === 'object' ? structuredClone(value) : value
     guarded.set(refinement, guard = {
       check: value => refinement.check(copyOf(value)),
       error: value => refinement.error(copyOf(value))
     })
   }
   return guard
+}
+
+/**
+ * A copy of a value for a refinement. What is checked and written is JSON data, which always
+ * copies; a union branch with codecs is tried on the handler's own value (codecs.ts), which may
+ * not (a function in it): that one goes as it is, and is read and checked again once encoded.
+ */
+function copyOf (value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value
+  try {
+    return structuredClone(value)
+  } catch {
+    return value
+  }
+}
+
+/** Whether a `const` or `enum` member is a JSON value: the only kind a response can equal. */
+function isJSONValue (value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
+  if (typeof value === 'number') return Number.isFinite(value)
+  if (typeof value !== 'object' || depth > 100) return false
+  if (Array.isArray(value)) return value.every(item => isJSONValue(item, depth + 1))
+  const prototype = Object.getPrototypeOf(value)
+  return (prototype === Object.prototype || prototype === null) && Object.values(value).every(item => isJSONValue(item, depth + 1))
 }
 
 /**

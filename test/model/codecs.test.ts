@@ -263,6 +263,6 @@ test('a schema added before the plugin was registered has lost its codecs, and r
   t.equal(res.statusCode, 500, 'Fastify kept a copy without the codec: the bigint does not match')
   t.equal(res.json().code, 'FST_TEMP_RESPONSE_INVALID_RESPONSE')
   t.same(logs.filter(log => log.level === 40).map(log => log.msg), [
-    "fastify-temporary-response: shared schemas added before the plugin was registered (early) are known only as Fastify's copies, which drop TypeBox codecs. Register the plugin before addSchema() if they hold any"
+    "fastify-temporary-response: shared schemas added before the plugin was registered (early) are known only as Fastify's copies, which drop TypeBox codecs and refinements. Register the plugin before addSchema() if they hold any"
   ])
 })
